@@ -68,6 +68,8 @@ export class MockWorld {
   readonly #listeners = new Set<() => void>();
   readonly #fetchDocument: (url: string) => Promise<Response>;
   #seq = 0;
+  #inFlight = 0;
+  #idleWaiters: Array<() => void> = [];
 
   constructor(options: MockWorldOptions = {}) {
     this.clock = options.clock ?? new AdjustableClock();
@@ -171,6 +173,12 @@ export class MockWorld {
     this.#changed();
   }
 
+  /** Resolves when no request is being answered (a streamed body may still be flowing). */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
   /** Calls `fn` after every request and state change; returns the unsubscribe function. */
   subscribe(fn: () => void): () => void {
     this.#listeners.add(fn);
@@ -197,7 +205,14 @@ export class MockWorld {
     const url = new URL(request.url);
     if (!MockWorld.owns(url)) return undefined;
     const t = this.clock.now();
-    const { endpoint, serverId, detail, response } = await this.#route(request, url);
+    this.#inFlight++;
+    let routed: Awaited<ReturnType<MockWorld['route']>>;
+    try {
+      routed = await this.route(request, url);
+    } finally {
+      if (--this.#inFlight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+    }
+    const { endpoint, serverId, detail, response } = routed;
     this.log.push({
       seq: ++this.#seq,
       t,
@@ -212,7 +227,7 @@ export class MockWorld {
     return response;
   }
 
-  async #route(request: Request, url: URL) {
+  private async route(request: Request, url: URL) {
     const href = `${url.origin}${url.pathname}`;
     if (request.method === 'OPTIONS') return { endpoint: 'preflight', serverId: null, response: empty(204) };
     if (href === HEALTH_URL)

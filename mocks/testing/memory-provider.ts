@@ -68,10 +68,19 @@ export class MemoryProvider {
   codeVerifier() {
     return this.verifier;
   }
+  /** SDK v2 keeps its discovery result here across the redirect (SEP-2352 issuer binding). */
+  discovery: unknown;
+  saveDiscoveryState(state: unknown) {
+    this.discovery = state;
+  }
+  discoveryState() {
+    return this.discovery as never;
+  }
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') {
     this.invalidated.push(scope);
     if (scope === 'all' || scope === 'client') this.clientInfo = undefined;
     if (scope === 'all' || scope === 'tokens') this.storedTokens = undefined;
+    if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
   }
 
   /** The last authorization URL the SDK sent the user to. */
