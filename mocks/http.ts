@@ -37,7 +37,12 @@ export function empty(status: number, headers: HeadersInit = {}): Response {
 }
 
 /** An OAuth 2.0 error response (RFC 6749 §5.2). */
-export function oauthError(error: string, description: string, status = 400, headers: HeadersInit = {}): Response {
+export function oauthError(
+  error: string,
+  description: string,
+  status = 400,
+  headers: HeadersInit = {},
+): Response {
   return json({ error, error_description: description }, status, headers);
 }
 

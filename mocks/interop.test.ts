@@ -11,8 +11,10 @@ afterAll(() => mocks.close());
 beforeEach(() => mocks.world.reset());
 
 const DCR = 'https://dcr.mock.test/mcp';
-const endpoints = (serverId: string) => mocks.world.log.filter((l) => l.serverId === serverId).map((l) => `${l.endpoint}:${l.status}`);
-const tokenRequests = (grant: string) => mocks.world.log.filter((l) => l.endpoint === 'token' && l.detail === grant);
+const endpoints = (serverId: string) =>
+  mocks.world.log.filter((l) => l.serverId === serverId).map((l) => `${l.endpoint}:${l.status}`);
+const tokenRequests = (grant: string) =>
+  mocks.world.log.filter((l) => l.endpoint === 'token' && l.detail === grant);
 
 /** Both SDKs open a standalone GET stream after initialize; wait for it so later 401s have one cause. */
 async function connected(client: SdkClient, url = DCR): Promise<SdkClient> {
@@ -25,9 +27,18 @@ describe.each(SDKS)('$name against the mocks', (sdk) => {
     const provider = new MemoryProvider();
     const client = await connected(await connectWithOAuth(sdk, DCR, provider));
     expect(await listAllTools(client)).toEqual([
-      'echo', 'add', 'slow', 'whoami', 'write_note', 'show_dashboard', 'dashboard_refresh', 'summarize_notes',
+      'echo',
+      'add',
+      'slow',
+      'whoami',
+      'write_note',
+      'show_dashboard',
+      'dashboard_refresh',
+      'summarize_notes',
     ]);
-    expect(await client.callTool({ name: 'add', arguments: { a: 2, b: 40 } })).toMatchObject({ structuredContent: { sum: 42 } });
+    expect(await client.callTool({ name: 'add', arguments: { a: 2, b: 40 } })).toMatchObject({
+      structuredContent: { sum: 42 },
+    });
 
     const authz = provider.lastAuthorizationUrl.searchParams;
     expect(authz.get('code_challenge_method')).toBe('S256');
@@ -35,7 +46,9 @@ describe.each(SDKS)('$name against the mocks', (sdk) => {
     expect(provider.clientInfo?.client_id).toMatch(/^dcr_/);
     const log = endpoints('dcr');
     expect(log[0]).toBe('mcp:401');
-    expect(log).toEqual(expect.arrayContaining(['prm:200', 'as-metadata:200', 'register:201', 'decision:200', 'token:200']));
+    expect(log).toEqual(
+      expect.arrayContaining(['prm:200', 'as-metadata:200', 'register:201', 'decision:200', 'token:200']),
+    );
     const [grant] = mocks.world.authServer('dcr')?.state.grants.values() ?? [];
     expect(grant).toMatchObject({ resource: DCR, subject: 'alice', revoked: false });
     await client.close();
@@ -60,14 +73,19 @@ describe.each(SDKS)('$name against the mocks', (sdk) => {
     const provider = new MemoryProvider();
     const client = await connected(await connectWithOAuth(sdk, DCR, provider));
     const call = () => client.callTool({ name: 'write_note', arguments: { id: 'a', text: 'x' } });
-    const failure = await call().then(() => null, (e: Error) => e);
+    const failure = await call().then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(failure).not.toBeNull();
     expect(endpoints('dcr')).toContain('mcp:403');
 
     if (sdk.name === 'sdk-v2') {
       // SDK v2 steps up by itself with the union of granted and challenged scopes (SCP-4).
       expect(provider.lastAuthorizationUrl.searchParams.get('scope')?.split(' ').sort()).toEqual([
-        'mcp:resources', 'mcp:tools', 'notes:write',
+        'mcp:resources',
+        'mcp:tools',
+        'notes:write',
       ]);
       const { finishAuth } = failure as unknown as { finishAuth?: unknown };
       expect(finishAuth).toBeUndefined(); // the call failed, not connect: finish through a fresh transport
@@ -81,10 +99,18 @@ describe.each(SDKS)('$name against the mocks', (sdk) => {
       const scope = 'mcp:tools mcp:resources notes:write';
       expect(await authV1(provider as never, { serverUrl: DCR, scope })).toBe('REDIRECT');
       const callback = await decideViaApi(provider.lastAuthorizationUrl);
-      expect(await authV1(provider as never, { serverUrl: DCR, scope, authorizationCode: callback.searchParams.get('code') ?? '' })).toBe('AUTHORIZED');
+      expect(
+        await authV1(provider as never, {
+          serverUrl: DCR,
+          scope,
+          authorizationCode: callback.searchParams.get('code') ?? '',
+        }),
+      ).toBe('AUTHORIZED');
     }
     expect(provider.storedTokens?.scope?.split(' ')).toContain('notes:write');
-    expect(await call()).toMatchObject({ content: [{ type: 'text', text: expect.stringContaining('Saved note a') }] });
+    expect(await call()).toMatchObject({
+      content: [{ type: 'text', text: expect.stringContaining('Saved note a') }],
+    });
     await client.close();
   });
 });

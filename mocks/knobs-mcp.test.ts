@@ -3,7 +3,7 @@ import { afterAll, beforeEach, expect, it } from 'vitest';
 import { startMockServer } from './node';
 import { MemoryProvider } from './testing/memory-provider';
 import { grant, mcpInitialize } from './testing/oauth-steps';
-import { connectWithOAuth, SDKS, type SdkClient, until } from './testing/sdks';
+import { connectWithOAuth, SDKS, type SdkClient, until, SDK_V1 as v1, SDK_V2 as v2 } from './testing/sdks';
 
 const mocks = startMockServer();
 const world = mocks.world;
@@ -11,9 +11,15 @@ afterAll(() => mocks.close());
 beforeEach(() => world.reset());
 
 const DCR = 'https://dcr.mock.test/mcp';
-const [v1, v2] = SDKS as [(typeof SDKS)[0], (typeof SDKS)[1]];
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: Error) => e);
-const mcpStatuses = () => world.log.filter((l) => l.endpoint === 'mcp' && l.method === 'POST').map((l) => l.status);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: Error) => e,
+  );
+const mcpStatuses = () =>
+  world.log.filter((l) => l.endpoint === 'mcp' && l.method === 'POST').map((l) => l.status);
 
 async function connectedV2(provider = new MemoryProvider()): Promise<SdkClient> {
   const client = await connectWithOAuth(v2, DCR, provider);
@@ -24,7 +30,9 @@ async function connectedV2(provider = new MemoryProvider()): Promise<SdkClient> 
 it('K-mcpUnauthorizedNext: the next request is refused 401 and SDK v2 recovers with one silent refresh', async () => {
   const client = await connectedV2();
   world.setKnobs('dcr', { mcpUnauthorizedNext: 1 });
-  expect(await client.callTool({ name: 'echo', arguments: { message: 'hi' } })).toMatchObject({ content: [{ text: 'hi' }] });
+  expect(await client.callTool({ name: 'echo', arguments: { message: 'hi' } })).toMatchObject({
+    content: [{ text: 'hi' }],
+  });
   expect(mcpStatuses().slice(-2)).toEqual([401, 200]);
   expect(world.log.filter((l) => l.endpoint === 'token' && l.detail === 'refresh_token')).toHaveLength(1);
   expect(world.knobs('dcr').mcpUnauthorizedNext).toBe(0);
@@ -33,21 +41,31 @@ it('K-mcpUnauthorizedNext: the next request is refused 401 and SDK v2 recovers w
 it('K-mcpServerErrorNext: the next N requests get 503, then the server answers again', async () => {
   const client = await connectedV2();
   world.setKnobs('dcr', { mcpServerErrorNext: 2 });
-  expect((await failure(client.callTool({ name: 'echo', arguments: { message: 'a' } }))).message).toMatch(/503|unavailable/i);
+  expect((await failure(client.callTool({ name: 'echo', arguments: { message: 'a' } }))).message).toMatch(
+    /503|unavailable/i,
+  );
   await failure(client.callTool({ name: 'echo', arguments: { message: 'b' } }));
-  expect(await client.callTool({ name: 'echo', arguments: { message: 'c' } })).toMatchObject({ content: [{ text: 'c' }] });
+  expect(await client.callTool({ name: 'echo', arguments: { message: 'c' } })).toMatchObject({
+    content: [{ text: 'c' }],
+  });
   expect(mcpStatuses().slice(-3)).toEqual([503, 503, 200]);
 });
 
 it('K-mcpRateLimitNext: the next request gets 429 with Retry-After', async () => {
   const g = await grant(DCR);
   world.setKnobs('dcr', { mcpRateLimitNext: 1 });
-  const res = await fetch(DCR, { method: 'POST', headers: { authorization: `Bearer ${g.tokens.access_token}` }, body: '{}' });
+  const res = await fetch(DCR, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${g.tokens.access_token}` },
+    body: '{}',
+  });
   expect(res.status).toBe(429);
   expect(res.headers.get('retry-after')).toBe('30');
   const client = await connectedV2();
   world.setKnobs('dcr', { mcpRateLimitNext: 1 });
-  expect((await failure(client.callTool({ name: 'echo', arguments: { message: 'x' } }))).message).toMatch(/429|too many/i);
+  expect((await failure(client.callTool({ name: 'echo', arguments: { message: 'x' } }))).message).toMatch(
+    /429|too many/i,
+  );
 });
 
 it('K-toolScopes: a tool made to need a scope answers 403 insufficient_scope naming it, and SDK v2 asks for it', async () => {
@@ -59,7 +77,9 @@ it('K-toolScopes: a tool made to need a scope answers 403 insufficient_scope nam
   expect(forbidden?.detail).toBe('tools/call');
   expect(provider.lastAuthorizationUrl.searchParams.get('scope')).toContain('notes:write');
   // Other tools are untouched.
-  expect(await client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).toMatchObject({ structuredContent: { sum: 2 } });
+  expect(await client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).toMatchObject({
+    structuredContent: { sum: 2 },
+  });
 });
 
 it('K-toolScopes: the 403 challenge carries error, scope and resource_metadata', async () => {
@@ -73,7 +93,12 @@ it('K-toolScopes: the 403 challenge carries error, scope and resource_metadata',
       accept: 'application/json, text/event-stream',
       'mcp-session-id': init.sessionId ?? '',
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'write_note', arguments: { id: 'x', text: 'y' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'write_note', arguments: { id: 'x', text: 'y' } },
+    }),
   });
   expect(res.status).toBe(403);
   expect(res.headers.get('www-authenticate')).toBe(
@@ -86,7 +111,9 @@ it('K-migrateAsAfterFirstCall: after one call the PRM names a second AS; old tok
   world.setKnobs('dcr', { migrateAsAfterFirstCall: true });
   const first = await grant(DCR);
   expect((await mcpInitialize(DCR, first.tokens.access_token)).status).toBe(200);
-  expect((await discoverOAuthProtectedResourceMetadata(DCR)).authorization_servers).toEqual(['https://auth2.dcr.mock.test']);
+  expect((await discoverOAuthProtectedResourceMetadata(DCR)).authorization_servers).toEqual([
+    'https://auth2.dcr.mock.test',
+  ]);
   expect((await mcpInitialize(DCR, first.tokens.access_token)).status).toBe(401);
   // The old registration means nothing at the new AS (DISC-6, REG-6).
   const second = await grant(DCR);
@@ -116,13 +143,20 @@ it('K-responseMode: json answers POSTs with one JSON body, sse with an event str
     const init = await fetch('https://noauth.mock.test/mcp', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
     });
     expect(init.headers.get('content-type')).toBe(mode === 'json' ? 'application/json' : 'text/event-stream');
     await init.body?.cancel();
     for (const sdk of SDKS) {
       const { client } = await sdk.connect('https://noauth.mock.test/mcp');
-      expect(await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })).toMatchObject({ structuredContent: { sum: 3 } });
+      expect(await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })).toMatchObject({
+        structuredContent: { sum: 3 },
+      });
       await client.close();
     }
   }
@@ -138,8 +172,12 @@ it('K-revokeAllTokens: revoking at the AS makes the next call 401 and the refres
 });
 
 it('K-*: a bad knob value is refused with a message that names the knob and what it expects', () => {
-  expect(() => world.setKnobs('dcr', { accessTokenTtlSec: -1 })).toThrow('Failed to set knob "accessTokenTtlSec": expected a number ≥ 0.');
-  expect(() => world.setKnobs('dcr', { dcr: 'maybe' as never })).toThrow(/expected one of enabled, disabled, reject/);
+  expect(() => world.setKnobs('dcr', { accessTokenTtlSec: -1 })).toThrow(
+    'Failed to set knob "accessTokenTtlSec": expected a number ≥ 0.',
+  );
+  expect(() => world.setKnobs('dcr', { dcr: 'maybe' as never })).toThrow(
+    /expected one of enabled, disabled, reject/,
+  );
   expect(() => world.setKnobs('dcr', { nope: 1 } as never)).toThrow(/no such knob/);
   expect(() => world.setKnobs('nosuch', {})).toThrow(/Unknown mock server "nosuch"/);
   expect(world.knobs('dcr').accessTokenTtlSec).toBe(3600);

@@ -9,7 +9,7 @@ import type { TokenEndpointFault } from './knobs';
 import { startMockServer } from './node';
 import { MemoryProvider } from './testing/memory-provider';
 import { authorizeSteps, grant, mcpInitialize, REDIRECT_URL } from './testing/oauth-steps';
-import { connectWithOAuth, SDKS } from './testing/sdks';
+import { connectWithOAuth, SDK_V2 as v2 } from './testing/sdks';
 import type { AdjustableClock } from './world';
 
 const mocks = startMockServer();
@@ -20,8 +20,13 @@ beforeEach(() => world.reset());
 
 const DCR = 'https://dcr.mock.test/mcp';
 const AS = 'https://auth.dcr.mock.test';
-const v2 = SDKS[1]!;
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: Error) => e);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: Error) => e,
+  );
 
 describe('token lifetimes and rotation', () => {
   it('K-accessTokenTtlSec: tokens live as long as the knob says, then the MCP server answers 401', async () => {
@@ -38,9 +43,9 @@ describe('token lifetimes and rotation', () => {
   it('K-refreshTokenTtlSec: a refresh token past its lifetime is refused with invalid_grant', async () => {
     world.setKnobs('dcr', { refreshTokenTtlSec: 30 });
     const g = await grant(DCR);
-    expect(world.authServer('dcr')?.state.tokens.get(g.tokens.refresh_token ?? '')?.expiresAt).toBe(
-      world.authServer('dcr')?.state.tokens.get(g.tokens.access_token)?.issuedAt! + 30_000,
-    );
+    const tokens = world.authServer('dcr')?.state.tokens;
+    const issuedAt = tokens?.get(g.tokens.access_token)?.issuedAt ?? Number.NaN;
+    expect(tokens?.get(g.tokens.refresh_token ?? '')?.expiresAt).toBe(issuedAt + 30_000);
     clock.advance(31_000);
     const e = await failure(g.refresh(g.tokens.refresh_token ?? ''));
     expect(e).toBeInstanceOf(OAuthError);
@@ -87,16 +92,23 @@ describe('token endpoint faults', () => {
     ['server_error', /server_error/],
     ['network', /fetch failed|network/i],
   ];
-  it.each(faults)('K-tokenError=%s: the refresh fails that way once, then the endpoint recovers', async (kind, pattern) => {
-    const g = await grant(DCR);
-    world.setKnobs('dcr', { tokenError: { kind, grant: 'refresh_token', remaining: 1 } });
-    const e = await failure(g.refresh(g.tokens.refresh_token ?? ''));
-    expect(kind === 'network' ? `${e.message} ${String(e.cause)}` : `${(e as OAuthError).code}`).toMatch(pattern);
-    expect(world.knobs('dcr').tokenError).toBeNull();
-    const last = world.log.filter((l) => l.endpoint === 'token').at(-1);
-    expect(last?.status).toBe(kind === 'network' ? 0 : kind === 'server_error' ? 500 : kind === 'invalid_client' ? 401 : 400);
-    expect((await g.refresh(g.tokens.refresh_token ?? '')).access_token).toBeTruthy();
-  });
+  it.each(faults)(
+    'K-tokenError=%s: the refresh fails that way once, then the endpoint recovers',
+    async (kind, pattern) => {
+      const g = await grant(DCR);
+      world.setKnobs('dcr', { tokenError: { kind, grant: 'refresh_token', remaining: 1 } });
+      const e = await failure(g.refresh(g.tokens.refresh_token ?? ''));
+      expect(kind === 'network' ? `${e.message} ${String(e.cause)}` : `${(e as OAuthError).code}`).toMatch(
+        pattern,
+      );
+      expect(world.knobs('dcr').tokenError).toBeNull();
+      const last = world.log.filter((l) => l.endpoint === 'token').at(-1);
+      expect(last?.status).toBe(
+        kind === 'network' ? 0 : kind === 'server_error' ? 500 : kind === 'invalid_client' ? 401 : 400,
+      );
+      expect((await g.refresh(g.tokens.refresh_token ?? '')).access_token).toBeTruthy();
+    },
+  );
 
   it('K-tokenError: a fault scoped to refresh_token leaves the code exchange alone', async () => {
     world.setKnobs('dcr', { tokenError: { kind: 'server_error', grant: 'refresh_token', remaining: null } });
@@ -121,7 +133,9 @@ describe('discovery and registration faults', () => {
   it('K-dcr=reject: registration answers invalid_client_metadata', async () => {
     world.setKnobs('dcr', { dcr: 'reject' });
     const metadata = await discoverAuthorizationServerMetadata(AS);
-    const e = await failure(registerClient(AS, { metadata, clientMetadata: { redirect_uris: [REDIRECT_URL] } }));
+    const e = await failure(
+      registerClient(AS, { metadata, clientMetadata: { redirect_uris: [REDIRECT_URL] } }),
+    );
     // SDK v2 surfaces a rejected registration as RegistrationRejectedError with the AS's body (REG-5).
     expect(e.name).toBe('RegistrationRejectedError');
     expect(e.message).toMatch(/HTTP 400.*invalid_client_metadata/);
@@ -141,7 +155,9 @@ describe('discovery and registration faults', () => {
 
   it('K-prm=wrong-resource: the PRM names another resource and the SDK refuses to authorize', async () => {
     world.setKnobs('dcr', { prm: 'wrong-resource' });
-    expect((await discoverOAuthProtectedResourceMetadata(DCR)).resource).toBe('https://elsewhere.mock.test/mcp');
+    expect((await discoverOAuthProtectedResourceMetadata(DCR)).resource).toBe(
+      'https://elsewhere.mock.test/mcp',
+    );
     const provider = new MemoryProvider();
     const e = await failure(connectWithOAuth(v2, DCR, provider));
     expect(e.message).toMatch(/resource/i);
@@ -173,14 +189,19 @@ describe('authorization response faults', () => {
     expect(steps.callback.searchParams.get('state')).toBe('state-123');
   });
 
-  it.each(['wrong', 'missing'] as const)('K-callbackIss=%s: SDK v2 refuses to exchange the code (AR-2)', async (mode) => {
-    world.setKnobs('dcr', { callbackIss: mode });
-    const steps = await authorizeSteps(DCR);
-    expect(steps.callback.searchParams.get('iss')).toBe(mode === 'wrong' ? 'https://impostor.mock.test' : null);
-    const e = await failure(steps.exchange());
-    expect(e.message).toMatch(/issuer/i);
-    expect(world.log.filter((l) => l.endpoint === 'token')).toHaveLength(0);
-  });
+  it.each(['wrong', 'missing'] as const)(
+    'K-callbackIss=%s: SDK v2 refuses to exchange the code (AR-2)',
+    async (mode) => {
+      world.setKnobs('dcr', { callbackIss: mode });
+      const steps = await authorizeSteps(DCR);
+      expect(steps.callback.searchParams.get('iss')).toBe(
+        mode === 'wrong' ? 'https://impostor.mock.test' : null,
+      );
+      const e = await failure(steps.exchange());
+      expect(e.message).toMatch(/issuer/i);
+      expect(world.log.filter((l) => l.endpoint === 'token')).toHaveLength(0);
+    },
+  );
 
   it('K-autoApprove: GET /authorize redirects straight back with a code', async () => {
     world.setKnobs('dcr', { autoApprove: true });

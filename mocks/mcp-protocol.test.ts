@@ -17,9 +17,15 @@ const HEADERS = { 'content-type': 'application/json', accept: 'application/json,
 async function post(body: string, headers: Record<string, string> = {}) {
   const res = await fetch(OPEN, { method: 'POST', headers: { ...HEADERS, ...headers }, body });
   const text = await res.text();
-  const data = res.headers.get('content-type') === 'text/event-stream'
-    ? text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)))
-    : text ? [JSON.parse(text)] : [];
+  const data =
+    res.headers.get('content-type') === 'text/event-stream'
+      ? text
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => JSON.parse(l.slice(6)))
+      : text
+        ? [JSON.parse(text)]
+        : [];
   return { status: res.status, headers: res.headers, data, text };
 }
 
@@ -43,7 +49,10 @@ describe('JSON-RPC over Streamable HTTP', () => {
   it('M1: a message that is not JSON-RPC gets -32600 with its id', async () => {
     const s = await session();
     const r = await post(JSON.stringify({ jsonrpc: '1.0', id: 7, method: 'ping' }), s);
-    expect(r.data[0]).toMatchObject({ id: 7, error: { code: -32600, message: expect.stringContaining('"2.0"') } });
+    expect(r.data[0]).toMatchObject({
+      id: 7,
+      error: { code: -32600, message: expect.stringContaining('"2.0"') },
+    });
     const arr = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ping', params: [1] }), s);
     expect(arr.data[0]).toMatchObject({ id: 8, error: { code: -32600 } });
   });
@@ -51,9 +60,15 @@ describe('JSON-RPC over Streamable HTTP', () => {
   it('M1: an unknown method gets -32601; bad params get -32602', async () => {
     const s = await session();
     expect((await post(rpc('nope/nothing'), s)).data[0]).toMatchObject({ error: { code: -32601 } });
-    expect((await post(rpc('tools/call', { name: 'missing' }), s)).data[0]).toMatchObject({ error: { code: -32602 } });
-    expect((await post(rpc('tools/list', { cursor: '!!' }), s)).data[0]).toMatchObject({ error: { code: -32602 } });
-    expect((await post(rpc('resources/read', { uri: 'lab://nothing' }), s)).data[0]).toMatchObject({ error: { code: -32002 } });
+    expect((await post(rpc('tools/call', { name: 'missing' }), s)).data[0]).toMatchObject({
+      error: { code: -32602 },
+    });
+    expect((await post(rpc('tools/list', { cursor: '!!' }), s)).data[0]).toMatchObject({
+      error: { code: -32602 },
+    });
+    expect((await post(rpc('resources/read', { uri: 'lab://nothing' }), s)).data[0]).toMatchObject({
+      error: { code: -32002 },
+    });
   });
 
   it('M2: Mcp-Session-Id is issued at initialize and required after; unknown ids are 404; DELETE ends the session', async () => {
@@ -95,10 +110,19 @@ describe('JSON-RPC over Streamable HTTP', () => {
 
   it('M5: a batch is answered as a batch; initialize may not be batched', async () => {
     const s = await session();
-    const r = await post(JSON.stringify([JSON.parse(rpc('ping', {}, 1)), JSON.parse(rpc('tools/list', {}, 2))]), s);
+    const r = await post(
+      JSON.stringify([JSON.parse(rpc('ping', {}, 1)), JSON.parse(rpc('tools/list', {}, 2))]),
+      s,
+    );
     expect(r.data[0]).toHaveLength(2);
     expect(r.data[0].map((m: { id: number }) => m.id)).toEqual([1, 2]);
-    const init = JSON.parse(rpc('initialize', { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'x', version: '1' } }));
+    const init = JSON.parse(
+      rpc('initialize', {
+        protocolVersion: '2025-03-26',
+        capabilities: {},
+        clientInfo: { name: 'x', version: '1' },
+      }),
+    );
     expect((await post(JSON.stringify([init, JSON.parse(rpc('ping', {}, 2))]))).status).toBe(400);
   });
 
@@ -109,8 +133,14 @@ describe('JSON-RPC over Streamable HTTP', () => {
 
   it('M7: the slow tool streams progress notifications before its result', async () => {
     const s = await session();
-    const r = await post(rpc('tools/call', { name: 'slow', arguments: { seconds: 0.02 }, _meta: { progressToken: 'p1' } }), s);
-    expect(r.data.map((m: { method?: string }) => m.method ?? 'result')).toEqual(['notifications/progress', 'result']);
+    const r = await post(
+      rpc('tools/call', { name: 'slow', arguments: { seconds: 0.02 }, _meta: { progressToken: 'p1' } }),
+      s,
+    );
+    expect(r.data.map((m: { method?: string }) => m.method ?? 'result')).toEqual([
+      'notifications/progress',
+      'result',
+    ]);
     expect(r.data[0].params).toMatchObject({ progressToken: 'p1', progress: 1, total: 1 });
   });
 
@@ -128,7 +158,10 @@ describe('JSON-RPC over Streamable HTTP', () => {
     expect(byName.dashboard_refresh).toMatchObject({ ui: { visibility: ['app'] } });
     expect(byName.summarize_notes).toMatchObject({ ui: { visibility: ['model'] } });
     const read = await post(rpc('resources/read', { uri: 'ui://mock/dashboard.html' }), s);
-    expect(read.data[0].result.contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', text: expect.stringContaining('ui/initialize') });
+    expect(read.data[0].result.contents[0]).toMatchObject({
+      mimeType: 'text/html;profile=mcp-app',
+      text: expect.stringContaining('ui/initialize'),
+    });
     const templates = await post(rpc('resources/templates/list'), s);
     expect(templates.data[0].result.resourceTemplates[0].uriTemplate).toBe('lab://notes/{id}');
     expect((await post(rpc('prompts/list'), s)).data[0].result.prompts[0].name).toBe('explain_oauth');
@@ -137,7 +170,11 @@ describe('JSON-RPC over Streamable HTTP', () => {
 
 describe('protected resource and authorization server metadata', () => {
   it('DISC-1: a request without a token gets 401 with a readable Bearer challenge (no error code, RFC 6750 §3.1)', async () => {
-    const res = await fetch('https://dcr.mock.test/mcp', { method: 'POST', headers: HEADERS, body: rpc('ping') });
+    const res = await fetch('https://dcr.mock.test/mcp', {
+      method: 'POST',
+      headers: HEADERS,
+      body: rpc('ping'),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(
       'Bearer error_description="No access token: this server needs OAuth.", scope="mcp:tools mcp:resources", ' +
@@ -147,9 +184,15 @@ describe('protected resource and authorization server metadata', () => {
   });
 
   it('DISC-4: PRM is served at the path-inserted and the root well-known URL', async () => {
-    for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
       const prm = await (await fetch(`https://dcr.mock.test${path}`)).json();
-      expect(prm).toMatchObject({ resource: 'https://dcr.mock.test/mcp', authorization_servers: ['https://auth.dcr.mock.test'] });
+      expect(prm).toMatchObject({
+        resource: 'https://dcr.mock.test/mcp',
+        authorization_servers: ['https://auth.dcr.mock.test'],
+      });
     }
   });
 
@@ -166,23 +209,44 @@ describe('protected resource and authorization server metadata', () => {
   });
 
   it('ASM-1: the 2025-03-26 server has no PRM; its AS metadata lives at the MCP origin', async () => {
-    expect((await fetch('https://legacy.mock.test/.well-known/oauth-protected-resource/mcp')).status).toBe(404);
-    const meta = await (await fetch('https://legacy.mock.test/.well-known/oauth-authorization-server')).json();
-    expect(meta).toMatchObject({ issuer: 'https://legacy.mock.test', authorization_endpoint: 'https://legacy.mock.test/authorize' });
-    const res = await fetch('https://legacy.mock.test/mcp', { method: 'POST', headers: HEADERS, body: rpc('ping') });
+    expect((await fetch('https://legacy.mock.test/.well-known/oauth-protected-resource/mcp')).status).toBe(
+      404,
+    );
+    const meta = await (
+      await fetch('https://legacy.mock.test/.well-known/oauth-authorization-server')
+    ).json();
+    expect(meta).toMatchObject({
+      issuer: 'https://legacy.mock.test',
+      authorization_endpoint: 'https://legacy.mock.test/authorize',
+    });
+    const res = await fetch('https://legacy.mock.test/mcp', {
+      method: 'POST',
+      headers: HEADERS,
+      body: rpc('ping'),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).not.toContain('resource_metadata');
   });
 
   it('F4: the api-key server answers 401 with no OAuth challenge and works with its key', async () => {
-    const res = await fetch('https://apikey.mock.test/mcp', { method: 'POST', headers: HEADERS, body: rpc('ping') });
+    const res = await fetch('https://apikey.mock.test/mcp', {
+      method: 'POST',
+      headers: HEADERS,
+      body: rpc('ping'),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^ApiKey /);
-    expect((await fetch('https://apikey.mock.test/.well-known/oauth-protected-resource/mcp')).status).toBe(404);
+    expect((await fetch('https://apikey.mock.test/.well-known/oauth-protected-resource/mcp')).status).toBe(
+      404,
+    );
     const init = await fetch('https://apikey.mock.test/mcp', {
       method: 'POST',
       headers: { ...HEADERS, 'x-api-key': 'lab-key' },
-      body: rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } }),
+      body: rpc('initialize', {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'x', version: '1' },
+      }),
     });
     expect(init.status).toBe(200);
   });
@@ -214,7 +278,9 @@ describe.each(SDKS)('$name with the other servers', (sdk) => {
   it('REG-3: the pre-registered server works with a configured public client', async () => {
     const provider = new MemoryProvider({ clientInformation: { client_id: 'mcp-lab-public' } });
     const client = await connectWithOAuth(sdk, 'https://prereg.mock.test/mcp', provider);
-    expect(await client.callTool({ name: 'echo', arguments: { message: 'prereg' } })).toMatchObject({ content: [{ text: 'prereg' }] });
+    expect(await client.callTool({ name: 'echo', arguments: { message: 'prereg' } })).toMatchObject({
+      content: [{ text: 'prereg' }],
+    });
     expect(world.log.some((l) => l.endpoint === 'register')).toBe(false);
     await client.close();
   });

@@ -11,7 +11,10 @@ const DCR = 'https://dcr.mock.test/mcp';
 const PREREG = 'https://prereg.mock.test/mcp';
 
 async function oauthErrorOf(p: Promise<unknown>): Promise<OAuthError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(OAuthError);
   return e as OAuthError;
 }
@@ -55,7 +58,9 @@ it('TOK-5: presenting a rotated-out refresh token revokes the whole grant', asyn
 it('REG-7: a wrong client secret is refused with invalid_client (client_secret_basic from DCR)', async () => {
   const steps = await authorizeSteps(DCR, { tokenEndpointAuthMethod: 'client_secret_basic' });
   expect(steps.clientInformation.client_secret).toBeTruthy();
-  const e = await oauthErrorOf(steps.exchange(undefined, { ...steps.clientInformation, client_secret: 'wrong' }));
+  const e = await oauthErrorOf(
+    steps.exchange(undefined, { ...steps.clientInformation, client_secret: 'wrong' }),
+  );
   expect(e.code).toBe('invalid_client');
   expect((await steps.exchange()).access_token).toBeTruthy();
 });
@@ -70,7 +75,9 @@ it('REG-3 REG-7: pre-registered clients authenticate with basic and post; a wron
     const good = await grant(PREREG, { clientInformation: info });
     expect((await mcpInitialize(PREREG, good.tokens.access_token)).status).toBe(200);
     const steps = await authorizeSteps(PREREG, { clientInformation: info });
-    expect((await oauthErrorOf(steps.exchange(undefined, { ...info, client_secret: 'nope' }))).code).toBe('invalid_client');
+    expect((await oauthErrorOf(steps.exchange(undefined, { ...info, client_secret: 'nope' }))).code).toBe(
+      'invalid_client',
+    );
   }
   const request = mocks.world.log.filter((l) => l.endpoint === 'token').map((l) => l.status);
   expect(request).toEqual([200, 401, 200, 401]);

@@ -52,7 +52,11 @@ const SCOPES = ['mcp:tools', 'mcp:resources', 'notes:write'];
 const DEFAULT_SCOPES = ['mcp:tools', 'mcp:resources'];
 
 /** Redirect URIs pre-registered clients may use; loopback ports are free (RFC 8252 §7.3). */
-const LAB_REDIRECTS = ['http://localhost/oauth/callback', 'http://127.0.0.1/oauth/callback', 'http://localhost/callback'];
+const LAB_REDIRECTS = [
+  'http://localhost/oauth/callback',
+  'http://127.0.0.1/oauth/callback',
+  'http://localhost/callback',
+];
 
 function as(issuer: string, extra: Partial<MockAuthServerConfig> = {}): MockAuthServerConfig {
   return {
@@ -94,7 +98,8 @@ export const MOCK_SERVERS: readonly MockServerDef[] = [
   {
     id: 'prereg',
     title: 'Pre-registered client',
-    description: 'No registration endpoint: use a configured client id/secret. OIDC metadata, issuer with a path.',
+    description:
+      'No registration endpoint: use a configured client id/secret. OIDC metadata, issuer with a path.',
     mcpUrl: 'https://prereg.mock.test/mcp',
     auth: 'oauth',
     authSpec: '2025-11-25',
@@ -102,9 +107,26 @@ export const MOCK_SERVERS: readonly MockServerDef[] = [
       metadata: 'oidc',
       dcr: false,
       preRegistered: [
-        { client_id: 'mcp-lab-basic', client_secret: 'lab-basic-secret', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: LAB_REDIRECTS, client_name: 'MCP Lab (client_secret_basic)' },
-        { client_id: 'mcp-lab-post', client_secret: 'lab-post-secret', token_endpoint_auth_method: 'client_secret_post', redirect_uris: LAB_REDIRECTS, client_name: 'MCP Lab (client_secret_post)' },
-        { client_id: 'mcp-lab-public', token_endpoint_auth_method: 'none', redirect_uris: LAB_REDIRECTS, client_name: 'MCP Lab (public)' },
+        {
+          client_id: 'mcp-lab-basic',
+          client_secret: 'lab-basic-secret',
+          token_endpoint_auth_method: 'client_secret_basic',
+          redirect_uris: LAB_REDIRECTS,
+          client_name: 'MCP Lab (client_secret_basic)',
+        },
+        {
+          client_id: 'mcp-lab-post',
+          client_secret: 'lab-post-secret',
+          token_endpoint_auth_method: 'client_secret_post',
+          redirect_uris: LAB_REDIRECTS,
+          client_name: 'MCP Lab (client_secret_post)',
+        },
+        {
+          client_id: 'mcp-lab-public',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: LAB_REDIRECTS,
+          client_name: 'MCP Lab (public)',
+        },
       ],
     }),
     requireAudience: true,

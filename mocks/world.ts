@@ -1,10 +1,10 @@
-import { AuthServer } from './auth/server';
+import type { Decision } from './auth/authorize';
 import { MOCK_CLIENT_METADATA } from './auth/authorize';
+import { AuthServer } from './auth/server';
 import { empty, json, withCors } from './http';
 import { DEFAULT_KNOBS, type MockKnobs, validateKnobPatch } from './knobs';
 import { McpServer } from './mcp/server';
 import { MOCK_CLIENT_METADATA_URL, MOCK_SERVERS, type MockServerDef } from './presets';
-import type { Decision } from './auth/authorize';
 
 /** The clock the mocks read: token lifetimes, code expiry and latency knobs all go through it. */
 export interface MockClock {
@@ -149,7 +149,10 @@ export class MockWorld {
   }
 
   /** Decides an authorization request on whichever AS its URL belongs to (what the consent page does). */
-  async authorize(authorizationUrl: string, decision: Decision): Promise<{ redirectTo: string; code?: string }> {
+  async authorize(
+    authorizationUrl: string,
+    decision: Decision,
+  ): Promise<{ redirectTo: string; code?: string }> {
     const url = new URL(authorizationUrl);
     for (const e of this.#entries.values())
       for (const as of [e.as, e.as2])
@@ -158,7 +161,9 @@ export class MockWorld {
           this.#changed();
           return result;
         }
-    throw new Error(`Failed to authorize: ${url.origin}${url.pathname} is not the authorization endpoint of a mock server.`);
+    throw new Error(
+      `Failed to authorize: ${url.origin}${url.pathname} is not the authorization endpoint of a mock server.`,
+    );
   }
 
   /** Forgets all clients, grants, tokens, sessions and the log; knobs go back to their defaults. */
@@ -227,16 +232,42 @@ export class MockWorld {
     return response;
   }
 
+  /** A short description of what a request asks, for the log: JSON-RPC methods or the grant type. */
+  private async describeRequest(request: Request, href: string): Promise<string | undefined> {
+    if (request.method !== 'POST') return undefined;
+    const entries = [...this.#entries.values()];
+    try {
+      if (entries.some((e) => e.def.mcpUrl === href)) {
+        const body: unknown = JSON.parse(await request.clone().text());
+        const list = Array.isArray(body) ? body : [body];
+        return list
+          .map((m) => (m && typeof m === 'object' && 'method' in m ? String(m.method) : 'response'))
+          .join(',');
+      }
+      if (entries.some((e) => [e.as, e.as2].some((as) => as?.endpoint('token') === href)))
+        return new URLSearchParams(await request.clone().text()).get('grant_type') ?? undefined;
+    } catch {
+      return 'malformed';
+    }
+    return undefined;
+  }
+
   private async route(request: Request, url: URL) {
     const href = `${url.origin}${url.pathname}`;
     if (request.method === 'OPTIONS') return { endpoint: 'preflight', serverId: null, response: empty(204) };
     if (href === HEALTH_URL)
-      return { endpoint: 'health', serverId: null, response: json({ ok: true, servers: this.servers.map((s) => s.id) }) };
-    if (href === MOCK_CLIENT_METADATA_URL) return { endpoint: 'cimd', serverId: null, response: json(MOCK_CLIENT_METADATA) };
+      return {
+        endpoint: 'health',
+        serverId: null,
+        response: json({ ok: true, servers: this.servers.map((s) => s.id) }),
+      };
+    if (href === MOCK_CLIENT_METADATA_URL)
+      return { endpoint: 'cimd', serverId: null, response: json(MOCK_CLIENT_METADATA) };
+    const detail = await this.describeRequest(request, href);
     for (const e of this.#entries.values()) {
-      const detail = await describe(request, e, href);
       const mcp = await e.mcp.handle(request, url);
-      if (mcp) return { endpoint: href === e.def.mcpUrl ? 'mcp' : 'prm', serverId: e.def.id, detail, response: mcp };
+      if (mcp)
+        return { endpoint: href === e.def.mcpUrl ? 'mcp' : 'prm', serverId: e.def.id, detail, response: mcp };
       for (const as of [e.as, e.as2]) {
         if (!as) continue;
         const r = await as.handle(request, url);
@@ -246,7 +277,11 @@ export class MockWorld {
     return {
       endpoint: 'unknown',
       serverId: null,
-      response: json({ error: 'not_found', error_description: `No mock endpoint at ${href}.` }, 404, withCors()),
+      response: json(
+        { error: 'not_found', error_description: `No mock endpoint at ${href}.` },
+        404,
+        withCors(),
+      ),
     };
   }
 }
@@ -256,21 +291,4 @@ function asEndpoint(as: AuthServer, href: string): string {
   for (const name of ['authorize', 'token', 'register', 'revoke', 'jwks', 'decision'] as const)
     if (as.endpoint(name) === href) return name;
   return 'unknown';
-}
-
-/** A short description of what a request asks, for the log: JSON-RPC methods or the grant type. */
-async function describe(request: Request, e: ServerEntry, href: string): Promise<string | undefined> {
-  if (request.method !== 'POST') return undefined;
-  try {
-    if (href === e.def.mcpUrl) {
-      const body: unknown = JSON.parse(await request.clone().text());
-      const list = Array.isArray(body) ? body : [body];
-      return list.map((m) => (m && typeof m === 'object' && 'method' in m ? String(m.method) : 'response')).join(',');
-    }
-    if ([e.as, e.as2].some((as) => as?.endpoint('token') === href))
-      return new URLSearchParams(await request.clone().text()).get('grant_type') ?? undefined;
-  } catch {
-    return 'malformed';
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
-import { MOCK_CLIENT_METADATA_URL } from '../presets';
 import { randomId, scopeList } from '../http';
-import type { AuthServer } from './server';
+import { MOCK_CLIENT_METADATA_URL } from '../presets';
 import { redirectUriMatches } from './clients';
+import type { AuthServer } from './server';
 import type { ClientRecord } from './state';
 
 /** A valid authorization request, ready for a decision. */
@@ -22,9 +22,7 @@ export interface AuthorizationRequestError {
   redirectTo?: string;
 }
 
-export type Decision =
-  | { decision: 'approve'; scopes?: string[]; subject?: string }
-  | { decision: 'deny' };
+export type Decision = { decision: 'approve'; scopes?: string[]; subject?: string } | { decision: 'deny' };
 
 function isHttpsUrlWithPath(value: string): boolean {
   try {
@@ -47,18 +45,26 @@ async function loadClientMetadataDocument(as: AuthServer, clientId: string): Pro
   }
   if (typeof doc !== 'object' || doc === null) return 'The client metadata document is not a JSON object.';
   const d = doc as Record<string, unknown>;
-  if (d.client_id !== clientId) return `The document's client_id ("${String(d.client_id)}") does not equal its URL exactly.`;
+  if (d.client_id !== clientId)
+    return `The document's client_id ("${String(d.client_id)}") does not equal its URL exactly.`;
   if (typeof d.client_name !== 'string') return 'The client metadata document has no client_name.';
-  if (!Array.isArray(d.redirect_uris) || !d.redirect_uris.length || !d.redirect_uris.every((u) => typeof u === 'string'))
+  if (
+    !Array.isArray(d.redirect_uris) ||
+    !d.redirect_uris.length ||
+    !d.redirect_uris.every((u) => typeof u === 'string')
+  )
     return 'The client metadata document has no redirect_uris.';
   const method = d.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') return `token_endpoint_auth_method "${String(method)}" is not supported for CIMD clients here; use "none".`;
+  if (method !== 'none')
+    return `token_endpoint_auth_method "${String(method)}" is not supported for CIMD clients here; use "none".`;
   return {
     client_id: clientId,
     client_name: d.client_name,
     redirect_uris: d.redirect_uris as string[],
     token_endpoint_auth_method: 'none',
-    grant_types: Array.isArray(d.grant_types) ? (d.grant_types as string[]) : ['authorization_code', 'refresh_token'],
+    grant_types: Array.isArray(d.grant_types)
+      ? (d.grant_types as string[])
+      : ['authorization_code', 'refresh_token'],
     source: 'cimd',
     issuedAt: as.ctx.now(),
   };
@@ -82,7 +88,10 @@ export async function validateAuthorizationRequest(
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri) return { error: 'invalid_request', description: 'redirect_uri is missing.' };
   if (!client.redirect_uris.some((r) => redirectUriMatches(r, redirectUri)))
-    return { error: 'invalid_request', description: `redirect_uri ${redirectUri} is not registered for this client.` };
+    return {
+      error: 'invalid_request',
+      description: `redirect_uri ${redirectUri} is not registered for this client.`,
+    };
 
   const state = params.get('state') ?? undefined;
   const fail = (error: string, description: string): AuthorizationRequestError => ({
@@ -90,19 +99,31 @@ export async function validateAuthorizationRequest(
     description,
     redirectTo: errorRedirect(as, redirectUri, error, description, state),
   });
-  if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
+  if (params.get('response_type') !== 'code')
+    return fail('unsupported_response_type', 'Only response_type=code is supported.');
   const codeChallenge = params.get('code_challenge');
   if (!codeChallenge) return fail('invalid_request', 'PKCE is required: code_challenge is missing.');
   if (params.get('code_challenge_method') !== 'S256')
     return fail('invalid_request', 'code_challenge_method must be S256 (plain is not accepted).');
-  if (!/^[A-Za-z0-9_-]{43}$/.test(codeChallenge)) return fail('invalid_request', 'code_challenge is not a base64url SHA-256 digest.');
+  if (!/^[A-Za-z0-9_-]{43}$/.test(codeChallenge))
+    return fail('invalid_request', 'code_challenge is not a base64url SHA-256 digest.');
   const requested = params.has('scope') ? scopeList(params.get('scope')) : as.config.defaultScopes;
   const unknown = requested.filter((s) => !as.config.scopes.includes(s));
   if (unknown.length) return fail('invalid_scope', `Unknown scope(s): ${unknown.join(' ')}.`);
   const resource = params.get('resource') ?? undefined;
   if (resource !== undefined && !as.ctx.resources().includes(resource))
-    return fail('invalid_target', `resource ${resource} is not a resource this authorization server issues tokens for.`);
-  return { client, redirectUri, codeChallenge, scope: requested, ...(state !== undefined ? { state } : {}), ...(resource ? { resource } : {}) };
+    return fail(
+      'invalid_target',
+      `resource ${resource} is not a resource this authorization server issues tokens for.`,
+    );
+  return {
+    client,
+    redirectUri,
+    codeChallenge,
+    scope: requested,
+    ...(state !== undefined ? { state } : {}),
+    ...(resource ? { resource } : {}),
+  };
 }
 
 function withIss(as: AuthServer, url: URL): URL {
@@ -112,7 +133,13 @@ function withIss(as: AuthServer, url: URL): URL {
   return url;
 }
 
-function errorRedirect(as: AuthServer, redirectUri: string, error: string, description: string, state?: string): string {
+function errorRedirect(
+  as: AuthServer,
+  redirectUri: string,
+  error: string,
+  description: string,
+  state?: string,
+): string {
   const url = new URL(redirectUri);
   url.searchParams.set('error', error);
   url.searchParams.set('error_description', description);
@@ -121,9 +148,21 @@ function errorRedirect(as: AuthServer, redirectUri: string, error: string, descr
 }
 
 /** Applies a person's decision: issues a code bound to the request, or an access_denied error. */
-export function decide(as: AuthServer, req: AuthorizationRequest, d: Decision): { redirectTo: string; code?: string } {
+export function decide(
+  as: AuthServer,
+  req: AuthorizationRequest,
+  d: Decision,
+): { redirectTo: string; code?: string } {
   if (d.decision === 'deny')
-    return { redirectTo: errorRedirect(as, req.redirectUri, 'access_denied', 'The user denied the request.', req.state) };
+    return {
+      redirectTo: errorRedirect(
+        as,
+        req.redirectUri,
+        'access_denied',
+        'The user denied the request.',
+        req.state,
+      ),
+    };
   const granted = d.scopes ? req.scope.filter((s) => d.scopes?.includes(s)) : req.scope;
   const code = randomId('code_');
   as.state.codes.set(code, {
@@ -149,7 +188,11 @@ export const MOCK_CLIENT_METADATA = {
   client_id: MOCK_CLIENT_METADATA_URL,
   client_name: 'MCP Lab',
   client_uri: 'https://client.mock.test/mcp-lab/',
-  redirect_uris: ['http://localhost/oauth/callback', 'http://127.0.0.1/oauth/callback', 'http://localhost/callback'],
+  redirect_uris: [
+    'http://localhost/oauth/callback',
+    'http://127.0.0.1/oauth/callback',
+    'http://localhost/callback',
+  ],
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],
   token_endpoint_auth_method: 'none',

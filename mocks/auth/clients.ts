@@ -1,5 +1,5 @@
-import type { PreRegisteredClient } from '../presets';
 import { oauthError } from '../http';
+import type { PreRegisteredClient } from '../presets';
 import type { AuthServerState, ClientRecord } from './state';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -76,22 +76,29 @@ export function authenticateClient(
   const creds = basic ? decodeBasic(basic) : null;
   if (basic && !creds) return invalidClient('Malformed HTTP Basic client credentials.');
   const clientId = creds?.id ?? form.get('client_id');
-  if (!clientId) return invalidClient('No client authentication: send client_id (and a secret if the client has one).');
+  if (!clientId)
+    return invalidClient('No client authentication: send client_id (and a secret if the client has one).');
   const client = state.clients.get(clientId);
-  if (!client) return invalidClient(`client not found: "${clientId}" is not registered with this authorization server.`);
+  if (!client)
+    return invalidClient(`client not found: "${clientId}" is not registered with this authorization server.`);
   if (creds && form.get('client_id') && form.get('client_id') !== creds.id)
     return invalidClient('client_id mismatch between the Authorization header and the request body.');
   switch (client.token_endpoint_auth_method) {
     case 'client_secret_basic':
-      if (!creds) return invalidClient('This client authenticates with client_secret_basic: send HTTP Basic credentials.');
+      if (!creds)
+        return invalidClient(
+          'This client authenticates with client_secret_basic: send HTTP Basic credentials.',
+        );
       if (creds.secret !== client.client_secret) return invalidClient('Wrong client secret.');
       return client;
     case 'client_secret_post':
       if (creds) return invalidClient('This client authenticates with client_secret_post, not HTTP Basic.');
-      if (form.get('client_secret') !== client.client_secret) return invalidClient('Wrong or missing client_secret.');
+      if (form.get('client_secret') !== client.client_secret)
+        return invalidClient('Wrong or missing client_secret.');
       return client;
     case 'none':
-      if (creds || form.has('client_secret')) return invalidClient('This is a public client: it must not send a secret.');
+      if (creds || form.has('client_secret'))
+        return invalidClient('This is a public client: it must not send a secret.');
       return client;
   }
 }

@@ -1,9 +1,15 @@
+import { empty, json, oauthError, randomId, readForm, text } from '../http';
 import type { MockKnobs } from '../knobs';
 import type { MockAuthServerConfig } from '../presets';
-import { empty, json, oauthError, randomId, readForm, text } from '../http';
 import { type Decision, decide, validateAuthorizationRequest } from './authorize';
 import { authenticateClient, preRegisteredRecord } from './clients';
-import { type AuthServerState, type ClientRecord, emptyAuthState, revokeGrant, type TokenAuthMethod } from './state';
+import {
+  type AuthServerState,
+  type ClientRecord,
+  emptyAuthState,
+  revokeGrant,
+  type TokenAuthMethod,
+} from './state';
 import { tokenEndpoint } from './token';
 
 /** What an authorization server needs from the world around it. */
@@ -41,7 +47,8 @@ export class AuthServer {
     this.state.codes.clear();
     this.state.grants.clear();
     this.state.tokens.clear();
-    for (const c of this.config.preRegistered) this.state.clients.set(c.client_id, preRegisteredRecord(c, this.ctx.now()));
+    for (const c of this.config.preRegistered)
+      this.state.clients.set(c.client_id, preRegisteredRecord(c, this.ctx.now()));
   }
 
   signingKey(): Promise<CryptoKey> {
@@ -93,7 +100,8 @@ export class AuthServer {
   /** Answers a request addressed to this AS, or returns undefined when the URL is not one of its routes. */
   async handle(request: Request, url: URL): Promise<Response | undefined> {
     const href = `${url.origin}${url.pathname}`;
-    if (this.metadataUrls().includes(href)) return request.method === 'GET' ? json(this.metadata()) : empty(405);
+    if (this.metadataUrls().includes(href))
+      return request.method === 'GET' ? json(this.metadata()) : empty(405);
     switch (href) {
       case this.endpoint('authorize'):
         return this.authorizePage(url.searchParams);
@@ -136,20 +144,39 @@ export class AuthServer {
     try {
       body = await request.json();
     } catch {
-      return oauthError('invalid_request', 'The decision body must be JSON: {"authorizationUrl", "decision"}.');
+      return oauthError(
+        'invalid_request',
+        'The decision body must be JSON: {"authorizationUrl", "decision"}.',
+      );
     }
-    if (typeof body.authorizationUrl !== 'string' || (body.decision !== 'approve' && body.decision !== 'deny'))
-      return oauthError('invalid_request', 'Send {"authorizationUrl": string, "decision": "approve" | "deny"}.');
+    if (
+      typeof body.authorizationUrl !== 'string' ||
+      (body.decision !== 'approve' && body.decision !== 'deny')
+    )
+      return oauthError(
+        'invalid_request',
+        'Send {"authorizationUrl": string, "decision": "approve" | "deny"}.',
+      );
     const url = new URL(body.authorizationUrl, this.base);
     if (`${url.origin}${url.pathname}` !== this.endpoint('authorize'))
       return oauthError('invalid_request', `authorizationUrl must start with ${this.endpoint('authorize')}.`);
     const req = await validateAuthorizationRequest(this, url.searchParams);
-    if (!('client' in req)) return json({ error: req.error, error_description: req.description, redirectTo: req.redirectTo ?? null }, 400);
-    const scopes = Array.isArray(body.scopes) ? body.scopes.filter((s): s is string => typeof s === 'string') : undefined;
+    if (!('client' in req))
+      return json(
+        { error: req.error, error_description: req.description, redirectTo: req.redirectTo ?? null },
+        400,
+      );
+    const scopes = Array.isArray(body.scopes)
+      ? body.scopes.filter((s): s is string => typeof s === 'string')
+      : undefined;
     const decision: Decision =
       body.decision === 'deny'
         ? { decision: 'deny' }
-        : { decision: 'approve', ...(scopes ? { scopes } : {}), ...(typeof body.subject === 'string' ? { subject: body.subject } : {}) };
+        : {
+            decision: 'approve',
+            ...(scopes ? { scopes } : {}),
+            ...(typeof body.subject === 'string' ? { subject: body.subject } : {}),
+          };
     return json(decide(this, req, decision));
   }
 
@@ -157,16 +184,19 @@ export class AuthServer {
   async register(request: Request): Promise<Response> {
     if (request.method !== 'POST') return empty(405, { allow: 'POST' });
     const bad = (error: string, why: string) => oauthError(error, why);
-    if (this.ctx.knobs().dcr === 'reject') return bad('invalid_client_metadata', 'Registration is closed on this server (fault knob).');
+    if (this.ctx.knobs().dcr === 'reject')
+      return bad('invalid_client_metadata', 'Registration is closed on this server (fault knob).');
     let m: Record<string, unknown>;
     try {
       m = await request.json();
     } catch {
       return bad('invalid_client_metadata', 'The registration body must be a JSON object.');
     }
-    if (typeof m !== 'object' || m === null) return bad('invalid_client_metadata', 'The registration body must be a JSON object.');
+    if (typeof m !== 'object' || m === null)
+      return bad('invalid_client_metadata', 'The registration body must be a JSON object.');
     const uris = m.redirect_uris;
-    if (!Array.isArray(uris) || !uris.length) return bad('invalid_redirect_uri', 'redirect_uris must be a non-empty array.');
+    if (!Array.isArray(uris) || !uris.length)
+      return bad('invalid_redirect_uri', 'redirect_uris must be a non-empty array.');
     for (const u of uris) {
       let parsed: URL;
       try {
@@ -174,18 +204,25 @@ export class AuthServer {
       } catch {
         return bad('invalid_redirect_uri', `redirect_uri ${String(u)} is not an absolute URL.`);
       }
-      if (parsed.hash) return bad('invalid_redirect_uri', `redirect_uri ${String(u)} must not have a fragment.`);
+      if (parsed.hash)
+        return bad('invalid_redirect_uri', `redirect_uri ${String(u)} must not have a fragment.`);
       const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
-      if (parsed.protocol === 'http:' && !loopback) return bad('invalid_redirect_uri', `redirect_uri ${String(u)} must be https or loopback (AR-3).`);
+      if (parsed.protocol === 'http:' && !loopback)
+        return bad('invalid_redirect_uri', `redirect_uri ${String(u)} must be https or loopback (AR-3).`);
     }
     const method = (m.token_endpoint_auth_method ?? 'client_secret_basic') as TokenAuthMethod;
-    if (!AUTH_METHODS.includes(method)) return bad('invalid_client_metadata', `token_endpoint_auth_method "${String(method)}" is not supported.`);
+    if (!AUTH_METHODS.includes(method))
+      return bad(
+        'invalid_client_metadata',
+        `token_endpoint_auth_method "${String(method)}" is not supported.`,
+      );
     const appType = m.application_type;
     if (appType !== undefined && appType !== 'web' && appType !== 'native')
       return bad('invalid_client_metadata', 'application_type must be "web" or "native".');
     const grantTypes = Array.isArray(m.grant_types) ? (m.grant_types as string[]) : ['authorization_code'];
     const unsupported = grantTypes.filter((g) => g !== 'authorization_code' && g !== 'refresh_token');
-    if (unsupported.length) return bad('invalid_client_metadata', `Unsupported grant_types: ${unsupported.join(', ')}.`);
+    if (unsupported.length)
+      return bad('invalid_client_metadata', `Unsupported grant_types: ${unsupported.join(', ')}.`);
     const client: ClientRecord = {
       client_id: randomId('dcr_', 12),
       token_endpoint_auth_method: method,
@@ -200,7 +237,16 @@ export class AuthServer {
     };
     this.state.clients.set(client.client_id, client);
     const { source: _s, issuedAt, ...wire } = client;
-    return json({ ...m, ...wire, response_types: ['code'], client_id_issued_at: Math.floor(issuedAt / 1000), ...(client.client_secret ? { client_secret_expires_at: 0 } : {}) }, 201);
+    return json(
+      {
+        ...m,
+        ...wire,
+        response_types: ['code'],
+        client_id_issued_at: Math.floor(issuedAt / 1000),
+        ...(client.client_secret ? { client_secret_expires_at: 0 } : {}),
+      },
+      201,
+    );
   }
 
   /** RFC 7009 revocation: revoking a refresh token revokes its grant; unknown tokens are not an error. */
@@ -224,7 +270,10 @@ export class AuthServer {
   }
 
   /** Programmatic authorization for tests and the playground's consent page (same rules as the decision API). */
-  async authorize(authorizationUrl: string, decision: Decision): Promise<{ redirectTo: string; code?: string }> {
+  async authorize(
+    authorizationUrl: string,
+    decision: Decision,
+  ): Promise<{ redirectTo: string; code?: string }> {
     const req = await validateAuthorizationRequest(this, new URL(authorizationUrl).searchParams);
     if (!('client' in req)) throw new Error(`Failed to authorize: ${req.error}: ${req.description}`);
     return decide(this, req, decision);

@@ -1,5 +1,15 @@
+import {
+  base64url,
+  base64urlText,
+  json,
+  networkError,
+  oauthError,
+  randomId,
+  readForm,
+  scopeList,
+  sha256base64url,
+} from '../http';
 import type { TokenEndpointError } from '../knobs';
-import { base64url, base64urlText, json, networkError, oauthError, randomId, readForm, scopeList, sha256base64url } from '../http';
 import { authenticateClient } from './clients';
 import type { AuthServer } from './server';
 import { type ClientRecord, type GrantRecord, revokeGrant, type TokenRecord } from './state';
@@ -21,7 +31,11 @@ function faultResponse(fault: TokenEndpointError): Response {
     case 'invalid_client':
       return oauthError('invalid_client', 'client not found (fault knob).', 401);
     case 'unauthorized_client':
-      return oauthError('unauthorized_client', 'The client is not allowed to use this grant (fault knob).', 400);
+      return oauthError(
+        'unauthorized_client',
+        'The client is not allowed to use this grant (fault knob).',
+        400,
+      );
     case 'invalid_grant':
       return oauthError('invalid_grant', 'The grant is invalid, expired or revoked (fault knob).', 400);
   }
@@ -52,8 +66,23 @@ async function issueTokens(as: AuthServer, grant: GrantRecord, client: ClientRec
     exp: iat + knobs.accessTokenTtlSec,
     jti: randomId('', 12),
   });
-  const base = { grantId: grant.id, clientId: client.client_id, subject: grant.subject, scope: grant.scope, issuer: as.config.issuer, issuedAt: now, revoked: false, rotated: false, ...(grant.resource ? { resource: grant.resource } : {}) };
-  as.state.tokens.set(access, { ...base, token: access, kind: 'access', expiresAt: now + knobs.accessTokenTtlSec * 1000 });
+  const base = {
+    grantId: grant.id,
+    clientId: client.client_id,
+    subject: grant.subject,
+    scope: grant.scope,
+    issuer: as.config.issuer,
+    issuedAt: now,
+    revoked: false,
+    rotated: false,
+    ...(grant.resource ? { resource: grant.resource } : {}),
+  };
+  as.state.tokens.set(access, {
+    ...base,
+    token: access,
+    kind: 'access',
+    expiresAt: now + knobs.accessTokenTtlSec * 1000,
+  });
   const body: Record<string, unknown> = {
     access_token: access,
     token_type: 'Bearer',
@@ -63,7 +92,12 @@ async function issueTokens(as: AuthServer, grant: GrantRecord, client: ClientRec
   if (withRefresh) {
     const refresh = randomId('rt_');
     const ttl = knobs.refreshTokenTtlSec;
-    as.state.tokens.set(refresh, { ...base, token: refresh, kind: 'refresh', expiresAt: ttl === null ? null : now + ttl * 1000 });
+    as.state.tokens.set(refresh, {
+      ...base,
+      token: refresh,
+      kind: 'refresh',
+      expiresAt: ttl === null ? null : now + ttl * 1000,
+    });
     body.refresh_token = refresh;
     if (ttl !== null) body.refresh_token_expires_in = ttl;
   }
@@ -72,7 +106,11 @@ async function issueTokens(as: AuthServer, grant: GrantRecord, client: ClientRec
 
 const invalidGrant = (why: string) => oauthError('invalid_grant', why);
 
-async function authorizationCodeGrant(as: AuthServer, client: ClientRecord, form: URLSearchParams): Promise<Response> {
+async function authorizationCodeGrant(
+  as: AuthServer,
+  client: ClientRecord,
+  form: URLSearchParams,
+): Promise<Response> {
   const code = form.get('code');
   const verifier = form.get('code_verifier');
   const redirectUri = form.get('redirect_uri');
@@ -86,13 +124,18 @@ async function authorizationCodeGrant(as: AuthServer, client: ClientRecord, form
     return invalidGrant('The authorization code was already used; the tokens issued for it are revoked.');
   }
   if (rec.expiresAt <= as.ctx.now()) return invalidGrant('The authorization code expired.');
-  if (rec.clientId !== client.client_id) return invalidGrant('The authorization code was issued to another client.');
-  if (rec.redirectUri !== redirectUri) return invalidGrant('redirect_uri does not match the authorization request.');
+  if (rec.clientId !== client.client_id)
+    return invalidGrant('The authorization code was issued to another client.');
+  if (rec.redirectUri !== redirectUri)
+    return invalidGrant('redirect_uri does not match the authorization request.');
   if ((await sha256base64url(verifier)) !== rec.codeChallenge)
     return invalidGrant('PKCE verification failed: code_verifier does not match code_challenge.');
   const resource = form.get('resource');
   if (resource !== null && resource !== rec.resource)
-    return oauthError('invalid_target', `resource ${resource} differs from the one authorized (${rec.resource ?? 'none'}).`);
+    return oauthError(
+      'invalid_target',
+      `resource ${resource} differs from the one authorized (${rec.resource ?? 'none'}).`,
+    );
   rec.used = true;
   const grant: GrantRecord = {
     id: randomId('grant_', 9),
@@ -108,28 +151,40 @@ async function authorizationCodeGrant(as: AuthServer, client: ClientRecord, form
   return json(await issueTokens(as, grant, client, client.grant_types.includes('refresh_token')));
 }
 
-async function refreshTokenGrant(as: AuthServer, client: ClientRecord, form: URLSearchParams): Promise<Response> {
+async function refreshTokenGrant(
+  as: AuthServer,
+  client: ClientRecord,
+  form: URLSearchParams,
+): Promise<Response> {
   const presented = form.get('refresh_token');
   if (!presented) return oauthError('invalid_request', 'refresh_token is missing.');
   const rec: TokenRecord | undefined = as.state.tokens.get(presented);
-  if (!rec || rec.kind !== 'refresh') return invalidGrant('Unknown refresh token.');
+  if (rec?.kind !== 'refresh') return invalidGrant('Unknown refresh token.');
   const grant = as.state.grants.get(rec.grantId);
   if (rec.rotated) {
     if (as.ctx.knobs().reuseDetection) {
       revokeGrant(as.state, rec.grantId, 'rotated refresh token reused');
-      return invalidGrant('Refresh token reuse detected: this token was rotated out; the whole grant is revoked.');
+      return invalidGrant(
+        'Refresh token reuse detected: this token was rotated out; the whole grant is revoked.',
+      );
     }
     return invalidGrant('This refresh token was rotated out and is no longer valid.');
   }
   if (rec.revoked || !grant || grant.revoked) return invalidGrant('The refresh token is revoked.');
-  if (rec.expiresAt !== null && rec.expiresAt <= as.ctx.now()) return invalidGrant('The refresh token expired.');
-  if (rec.clientId !== client.client_id) return invalidGrant('The refresh token was issued to another client.');
+  if (rec.expiresAt !== null && rec.expiresAt <= as.ctx.now())
+    return invalidGrant('The refresh token expired.');
+  if (rec.clientId !== client.client_id)
+    return invalidGrant('The refresh token was issued to another client.');
   const resource = form.get('resource');
   if (resource !== null && resource !== grant.resource)
-    return oauthError('invalid_target', `resource ${resource} differs from the one granted (${grant.resource ?? 'none'}).`);
+    return oauthError(
+      'invalid_target',
+      `resource ${resource} differs from the one granted (${grant.resource ?? 'none'}).`,
+    );
   const scope = form.has('scope') ? scopeList(form.get('scope')) : grant.scope;
   const extra = scope.filter((s) => !grant.scope.includes(s));
-  if (extra.length) return oauthError('invalid_scope', `Scope(s) not in the original grant: ${extra.join(' ')}.`);
+  if (extra.length)
+    return oauthError('invalid_scope', `Scope(s) not in the original grant: ${extra.join(' ')}.`);
   const rotate = as.ctx.knobs().refreshRotation;
   if (rotate) rec.rotated = true;
   const body = await issueTokens(as, { ...grant, scope }, client, rotate);
@@ -139,7 +194,8 @@ async function refreshTokenGrant(as: AuthServer, client: ClientRecord, form: URL
 /** The token endpoint (RFC 6749 §3.2, PKCE RFC 7636 §4.6, OAuth 2.1 refresh rotation). */
 export async function tokenEndpoint(as: AuthServer, request: Request): Promise<Response> {
   const form = await readForm(request);
-  if (!form) return oauthError('invalid_request', 'The token request must be application/x-www-form-urlencoded.');
+  if (!form)
+    return oauthError('invalid_request', 'The token request must be application/x-www-form-urlencoded.');
   const latency = as.ctx.knobs().tokenLatencyMs;
   if (latency > 0) await as.ctx.sleep(latency);
   const grantType = form.get('grant_type');

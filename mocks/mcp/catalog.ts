@@ -68,7 +68,8 @@ export const TOOLS: readonly MockTool[] = [
     inputSchema: obj({ a: { type: 'number' }, b: { type: 'number' } }, ['a', 'b']),
     outputSchema: obj({ sum: { type: 'number' } }, ['sum']),
     async run(args) {
-      if (typeof args.a !== 'number' || typeof args.b !== 'number') return inputError('a and b must be numbers.');
+      if (typeof args.a !== 'number' || typeof args.b !== 'number')
+        return inputError('a and b must be numbers.');
       const sum = args.a + args.b;
       return textResult(String(sum), { sum });
     },
@@ -80,7 +81,8 @@ export const TOOLS: readonly MockTool[] = [
     inputSchema: obj({ seconds: { type: 'number', minimum: 0, maximum: 60 } }),
     async run(args, ctx) {
       const seconds = args.seconds === undefined ? 3 : args.seconds;
-      if (typeof seconds !== 'number' || seconds < 0 || seconds > 60) return inputError('seconds must be a number from 0 to 60.');
+      if (typeof seconds !== 'number' || seconds < 0 || seconds > 60)
+        return inputError('seconds must be a number from 0 to 60.');
       const steps = Math.ceil(seconds);
       for (let i = 1; i <= steps; i++) {
         await ctx.sleep((Math.min(i, seconds) - (i - 1)) * 1000);
@@ -110,9 +112,13 @@ export const TOOLS: readonly MockTool[] = [
     name: 'write_note',
     title: 'Write a note',
     description: 'Stores a note. On protected servers this needs the notes:write scope (step-up).',
-    inputSchema: obj({ id: { type: 'string', pattern: '^[a-z0-9-]{1,40}$' }, text: { type: 'string' } }, ['id', 'text']),
+    inputSchema: obj({ id: { type: 'string', pattern: '^[a-z0-9-]{1,40}$' }, text: { type: 'string' } }, [
+      'id',
+      'text',
+    ]),
     async run(args, ctx) {
-      if (typeof args.id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(args.id)) return inputError('id must be 1-40 of a-z, 0-9, -.');
+      if (typeof args.id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(args.id))
+        return inputError('id must be 1-40 of a-z, 0-9, -.');
       if (typeof args.text !== 'string') return inputError('text must be a string.');
       ctx.notes.set(args.id, args.text);
       return textResult(`Saved note ${args.id}; read it as lab://notes/${args.id}.`);
@@ -126,7 +132,11 @@ export const TOOLS: readonly MockTool[] = [
     _meta: { ui: { resourceUri: DASHBOARD_URI } },
     async run(args, ctx) {
       const title = typeof args.title === 'string' ? args.title : 'Mock dashboard';
-      return textResult(`Dashboard "${title}" for server ${ctx.serverId}.`, { title, server: ctx.serverId, notes: ctx.notes.size });
+      return textResult(`Dashboard "${title}" for server ${ctx.serverId}.`, {
+        title,
+        server: ctx.serverId,
+        notes: ctx.notes.size,
+      });
     },
   },
   {
@@ -198,7 +208,10 @@ export const RESOURCE_TEMPLATES = [
 ] as const;
 
 /** Reads a listed resource or a note through the template. */
-export function readResource(uri: string, notes: Map<string, string>): { uri: string; mimeType: string; text: string; _meta?: Record<string, unknown> } {
+export function readResource(
+  uri: string,
+  notes: Map<string, string>,
+): { uri: string; mimeType: string; text: string; _meta?: Record<string, unknown> } {
   const r = RESOURCES.find((x) => x.uri === uri);
   if (r) return { uri, mimeType: r.mimeType, text: r.read(), ...(r._meta ? { _meta: r._meta } : {}) };
   const m = /^lab:\/\/notes\/([a-z0-9-]{1,40})$/.exec(uri);
@@ -220,6 +233,11 @@ export function getPrompt(name: string, args: Record<string, unknown>) {
   if (name !== 'explain_oauth') throw new RpcError(INVALID_PARAMS, `Unknown prompt: ${name}`);
   if (typeof args.step !== 'string') throw new RpcError(INVALID_PARAMS, 'Argument "step" is required.');
   return {
-    messages: [{ role: 'user', content: { type: 'text', text: `Explain the "${args.step}" step of MCP authorization.` } }],
+    messages: [
+      {
+        role: 'user',
+        content: { type: 'text', text: `Explain the "${args.step}" step of MCP authorization.` },
+      },
+    ],
   };
 }

@@ -44,7 +44,12 @@ export class RpcError extends Error {
   }
 }
 
-export function rpcError(id: JsonRpcId | null, code: number, message: string, data?: unknown): JsonRpcResponse {
+export function rpcError(
+  id: JsonRpcId | null,
+  code: number,
+  message: string,
+  data?: unknown,
+): JsonRpcResponse {
   return { jsonrpc: '2.0', id, error: { code, message, ...(data !== undefined ? { data } : {}) } };
 }
 
@@ -63,7 +68,10 @@ export function classify(value: unknown): Classified {
   if (v.jsonrpc !== '2.0') return { kind: 'invalid', id, why: 'jsonrpc must be "2.0".' };
   if ('result' in v || 'error' in v) return { kind: 'response' };
   if (typeof v.method !== 'string') return { kind: 'invalid', id, why: 'method must be a string.' };
-  if (v.params !== undefined && (typeof v.params !== 'object' || v.params === null || Array.isArray(v.params)))
+  if (
+    v.params !== undefined &&
+    (typeof v.params !== 'object' || v.params === null || Array.isArray(v.params))
+  )
     return { kind: 'invalid', id, why: 'params must be an object.' };
   if (!('id' in v)) return { kind: 'notification', msg: v as unknown as JsonRpcNotification };
   if (id === null) return { kind: 'invalid', id: null, why: 'id must be a string or a number.' };

@@ -1,4 +1,12 @@
-import { getPrompt, PROMPTS, RESOURCE_TEMPLATES, RESOURCES, readResource, TOOLS, type ToolContext } from './catalog';
+import {
+  getPrompt,
+  PROMPTS,
+  RESOURCE_TEMPLATES,
+  RESOURCES,
+  readResource,
+  TOOLS,
+  type ToolContext,
+} from './catalog';
 import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, RpcError } from './jsonrpc';
 
 /** Protocol revisions the mock speaks, newest first (2026-07-28's stateless era is answered as a 2025 server would). */
@@ -22,7 +30,8 @@ export interface MethodContext extends ToolContext {
 
 /** Picks the version to answer with: the client's when supported, else our latest (spec: lifecycle, version negotiation). */
 export function negotiateVersion(requested: unknown): string {
-  return typeof requested === 'string' && (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested)
+  return typeof requested === 'string' &&
+    (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(requested)
     ? requested
     : LATEST_PROTOCOL_VERSION;
 }
@@ -30,21 +39,33 @@ export function negotiateVersion(requested: unknown): string {
 function page<T>(items: readonly T[], cursor: unknown, size: number): { items: T[]; nextCursor?: string } {
   let offset = 0;
   if (cursor !== undefined) {
-    const decoded = typeof cursor === 'string' && /^[A-Za-z0-9+/=]+$/.test(cursor) ? Number(atob(cursor)) : Number.NaN;
+    const decoded =
+      typeof cursor === 'string' && /^[A-Za-z0-9+/=]+$/.test(cursor) ? Number(atob(cursor)) : Number.NaN;
     if (!Number.isInteger(decoded) || decoded < 0 || decoded > items.length)
-      throw new RpcError(INVALID_PARAMS, 'Invalid cursor: pass back the nextCursor of the previous page unchanged.');
+      throw new RpcError(
+        INVALID_PARAMS,
+        'Invalid cursor: pass back the nextCursor of the previous page unchanged.',
+      );
     offset = decoded;
   }
   const n = Math.max(1, size);
   const end = offset + n;
-  return { items: items.slice(offset, end), ...(end < items.length ? { nextCursor: btoa(String(end)) } : {}) };
+  return {
+    items: items.slice(offset, end),
+    ...(end < items.length ? { nextCursor: btoa(String(end)) } : {}),
+  };
 }
 
 /** Answers one JSON-RPC request. Throws RpcError for protocol errors; tool failures are results with isError. */
-export async function dispatch(method: string, params: Record<string, unknown>, ctx: MethodContext): Promise<unknown> {
+export async function dispatch(
+  method: string,
+  params: Record<string, unknown>,
+  ctx: MethodContext,
+): Promise<unknown> {
   switch (method) {
     case 'initialize': {
-      if (typeof params.protocolVersion !== 'string') throw new RpcError(INVALID_PARAMS, 'initialize needs params.protocolVersion.');
+      if (typeof params.protocolVersion !== 'string')
+        throw new RpcError(INVALID_PARAMS, 'initialize needs params.protocolVersion.');
       return {
         protocolVersion: negotiateVersion(params.protocolVersion),
         capabilities: {
@@ -80,14 +101,16 @@ export async function dispatch(method: string, params: Record<string, unknown>, 
     case 'resources/templates/list':
       return { resourceTemplates: RESOURCE_TEMPLATES };
     case 'resources/read':
-      if (typeof params.uri !== 'string') throw new RpcError(INVALID_PARAMS, 'resources/read needs params.uri.');
+      if (typeof params.uri !== 'string')
+        throw new RpcError(INVALID_PARAMS, 'resources/read needs params.uri.');
       return { contents: [readResource(params.uri, ctx.notes)] };
     case 'prompts/list':
       return { prompts: PROMPTS };
     case 'prompts/get':
       return getPrompt(String(params.name), (params.arguments as Record<string, unknown>) ?? {});
     default:
-      if (method.startsWith('notifications/')) throw new RpcError(INVALID_REQUEST, `${method} is a notification: send it without an id.`);
+      if (method.startsWith('notifications/'))
+        throw new RpcError(INVALID_REQUEST, `${method} is a notification: send it without an id.`);
       throw new RpcError(METHOD_NOT_FOUND, `Method not found: ${method}`);
   }
 }

@@ -54,13 +54,18 @@ export class McpServer {
 
   /** Whether this server publishes RFC 9728 metadata (2025-03-26 servers do not; neither does the knob "missing"). */
   hasPrm(): boolean {
-    return this.def.auth === 'oauth' && this.def.authSpec !== '2025-03-26' && this.ctx.knobs().prm !== 'missing';
+    return (
+      this.def.auth === 'oauth' && this.def.authSpec !== '2025-03-26' && this.ctx.knobs().prm !== 'missing'
+    );
   }
 
   /** PRM URLs: path-inserted first, then root (RFC 9728 §3.1, DISC-4). */
   prmUrls(): string[] {
     const path = this.url.pathname === '/' ? '' : this.url.pathname;
-    return [`${this.url.origin}/.well-known/oauth-protected-resource${path}`, `${this.url.origin}/.well-known/oauth-protected-resource`];
+    return [
+      `${this.url.origin}/.well-known/oauth-protected-resource${path}`,
+      `${this.url.origin}/.well-known/oauth-protected-resource`,
+    ];
   }
 
   prm(): Record<string, unknown> {
@@ -76,7 +81,8 @@ export class McpServer {
 
   async handle(request: Request, url: URL): Promise<Response | undefined> {
     const href = `${url.origin}${url.pathname}`;
-    if (this.hasPrm() && this.prmUrls().includes(href)) return request.method === 'GET' ? json(this.prm()) : empty(405);
+    if (this.hasPrm() && this.prmUrls().includes(href))
+      return request.method === 'GET' ? json(this.prm()) : empty(405);
     if (href !== this.def.mcpUrl) return undefined;
     return this.handleMcp(request);
   }
@@ -113,16 +119,28 @@ export class McpServer {
     const m = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
     // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
     if (!header) return this.unauthorized(undefined, 'No access token: this server needs OAuth.');
-    if (!m?.[1]) return this.unauthorized('invalid_request', 'Malformed Authorization header: expected "Bearer <token>".');
+    if (!m?.[1])
+      return this.unauthorized(
+        'invalid_request',
+        'Malformed Authorization header: expected "Bearer <token>".',
+      );
     const as = this.ctx.authServer();
     const rec: TokenRecord | undefined = as?.state.tokens.get(m[1]);
-    if (!rec || rec.kind !== 'access') return this.unauthorized('invalid_token', 'The access token is not one this server trusts.');
+    if (rec?.kind !== 'access')
+      return this.unauthorized('invalid_token', 'The access token is not one this server trusts.');
     const grant = as?.state.grants.get(rec.grantId);
-    if (rec.revoked || grant?.revoked) return this.unauthorized('invalid_token', 'The access token was revoked.');
-    if (rec.expiresAt !== null && rec.expiresAt <= this.ctx.now()) return this.unauthorized('invalid_token', 'The access token expired.');
+    if (rec.revoked || grant?.revoked)
+      return this.unauthorized('invalid_token', 'The access token was revoked.');
+    if (rec.expiresAt !== null && rec.expiresAt <= this.ctx.now())
+      return this.unauthorized('invalid_token', 'The access token expired.');
     if (this.def.requireAudience && rec.resource !== this.resource)
-      return this.unauthorized('invalid_token', `The access token's audience is ${rec.resource ?? '(none)'}, not ${this.resource}.`);
-    return { auth: { subject: rec.subject, clientId: rec.clientId, scope: rec.scope, expiresAt: rec.expiresAt } };
+      return this.unauthorized(
+        'invalid_token',
+        `The access token's audience is ${rec.resource ?? '(none)'}, not ${this.resource}.`,
+      );
+    return {
+      auth: { subject: rec.subject, clientId: rec.clientId, scope: rec.scope, expiresAt: rec.expiresAt },
+    };
   }
 
   /** Fault knobs that fire before anything else: 429, 503, forced 401. */
@@ -149,7 +167,12 @@ export class McpServer {
     const authed = this.authenticate(request);
     if (authed instanceof Response) return authed;
     const response = await this.route(request, authed.auth);
-    if (response.ok && this.def.auth === 'oauth' && this.ctx.knobs().migrateAsAfterFirstCall && this.def.migrationAuthServer)
+    if (
+      response.ok &&
+      this.def.auth === 'oauth' &&
+      this.ctx.knobs().migrateAsAfterFirstCall &&
+      this.def.migrationAuthServer
+    )
       this.migrated = true;
     return response;
   }
@@ -158,8 +181,11 @@ export class McpServer {
     const sessionId = request.headers.get('mcp-session-id');
     if (request.method === 'GET') return empty(405, { allow: 'POST, DELETE' });
     if (request.method === 'DELETE') {
-      if (!sessionId) return json(rpcError(null, -32000, 'Bad Request: Mcp-Session-Id header is required.'), 400);
-      return this.sessions.delete(sessionId) ? empty(200) : json(rpcError(null, -32001, 'Session not found.'), 404);
+      if (!sessionId)
+        return json(rpcError(null, -32000, 'Bad Request: Mcp-Session-Id header is required.'), 400);
+      return this.sessions.delete(sessionId)
+        ? empty(200)
+        : json(rpcError(null, -32001, 'Session not found.'), 404);
     }
     if (request.method !== 'POST') return empty(405, { allow: 'GET, POST, DELETE' });
     return this.post(request, sessionId, auth);
@@ -168,7 +194,14 @@ export class McpServer {
   private async post(request: Request, sessionId: string | null, auth: Auth): Promise<Response> {
     const accept = request.headers.get('accept') ?? '';
     if (!accept.includes('application/json') || !accept.includes('text/event-stream'))
-      return json(rpcError(null, -32000, 'Not Acceptable: the client must accept both application/json and text/event-stream.'), 406);
+      return json(
+        rpcError(
+          null,
+          -32000,
+          'Not Acceptable: the client must accept both application/json and text/event-stream.',
+        ),
+        406,
+      );
     if (!(request.headers.get('content-type') ?? '').includes('application/json'))
       return json(rpcError(null, -32000, 'Unsupported Media Type: send application/json.'), 415);
     let body: unknown;
@@ -179,18 +212,28 @@ export class McpServer {
     }
     const batch = Array.isArray(body);
     const values: unknown[] = batch ? (body as unknown[]) : [body];
-    if (values.length === 0) return json(rpcError(null, INVALID_REQUEST, 'Invalid Request: empty batch.'), 400);
+    if (values.length === 0)
+      return json(rpcError(null, INVALID_REQUEST, 'Invalid Request: empty batch.'), 400);
     const messages = values.map(classify);
     const init = messages.find((m) => m.kind === 'request' && m.msg.method === 'initialize');
 
     let session: McpSession | undefined;
     const headers: Record<string, string> = {};
     if (init) {
-      if (messages.length > 1) return json(rpcError(null, INVALID_REQUEST, 'Invalid Request: initialize must not be batched.'), 400);
-      session = { id: randomId('sess_', 16), protocolVersion: '', clientInfo: undefined, clientCapabilities: {}, initialized: false, createdAt: this.ctx.now() };
+      if (messages.length > 1)
+        return json(rpcError(null, INVALID_REQUEST, 'Invalid Request: initialize must not be batched.'), 400);
+      session = {
+        id: randomId('sess_', 16),
+        protocolVersion: '',
+        clientInfo: undefined,
+        clientCapabilities: {},
+        initialized: false,
+        createdAt: this.ctx.now(),
+      };
       headers['mcp-session-id'] = session.id;
     } else {
-      if (!sessionId) return json(rpcError(null, -32000, 'Bad Request: Mcp-Session-Id header is required.'), 400);
+      if (!sessionId)
+        return json(rpcError(null, -32000, 'Bad Request: Mcp-Session-Id header is required.'), 400);
       session = this.sessions.get(sessionId);
       if (!session) return json(rpcError(null, -32001, 'Session not found: initialize a new session.'), 404);
       const version = request.headers.get('mcp-protocol-version');
@@ -201,18 +244,21 @@ export class McpServer {
     const forbidden = this.scopeCheck(messages, auth);
     if (forbidden) return forbidden;
 
-    for (const m of messages) if (m.kind === 'notification' && m.msg.method === 'notifications/initialized') session.initialized = true;
+    for (const m of messages)
+      if (m.kind === 'notification' && m.msg.method === 'notifications/initialized')
+        session.initialized = true;
     const requests = messages.filter((m) => m.kind === 'request' || m.kind === 'invalid');
     if (requests.length === 0) return empty(202);
 
     const answer = (emit: (n: unknown) => void) =>
       Promise.all(
-        requests.map((m): Promise<JsonRpcResponse> =>
-          m.kind === 'invalid'
-            ? Promise.resolve(rpcError(m.id, INVALID_REQUEST, `Invalid Request: ${m.why}`))
-            : m.kind === 'request'
-              ? this.answerOne(m.msg, session, auth, emit)
-              : Promise.resolve(rpcError(null, INTERNAL_ERROR, 'unreachable')),
+        requests.map(
+          (m): Promise<JsonRpcResponse> =>
+            m.kind === 'invalid'
+              ? Promise.resolve(rpcError(m.id, INVALID_REQUEST, `Invalid Request: ${m.why}`))
+              : m.kind === 'request'
+                ? this.answerOne(m.msg, session, auth, emit)
+                : Promise.resolve(rpcError(null, INTERNAL_ERROR, 'unreachable')),
         ),
       );
     if (init && session) this.sessions.set(session.id, session);
@@ -232,12 +278,21 @@ export class McpServer {
       const tool = String(m.msg.params?.name ?? '');
       const scope = needs[tool];
       if (scope && !auth.scope.includes(scope))
-        return this.challenge(403, { error: 'insufficient_scope', scope, error_description: `Tool ${tool} needs scope ${scope}.` });
+        return this.challenge(403, {
+          error: 'insufficient_scope',
+          scope,
+          error_description: `Tool ${tool} needs scope ${scope}.`,
+        });
     }
     return undefined;
   }
 
-  private async answerOne(msg: JsonRpcRequest, session: McpSession, auth: Auth, emit: (n: unknown) => void): Promise<JsonRpcResponse> {
+  private async answerOne(
+    msg: JsonRpcRequest,
+    session: McpSession,
+    auth: Auth,
+    emit: (n: unknown) => void,
+  ): Promise<JsonRpcResponse> {
     const params = msg.params ?? {};
     const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
     try {
@@ -250,7 +305,11 @@ export class McpServer {
         sleep: (ms) => this.ctx.sleep(ms),
         progress: (progress, total, message) => {
           if (progressToken !== undefined)
-            emit({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress, total, message } });
+            emit({
+              jsonrpc: '2.0',
+              method: 'notifications/progress',
+              params: { progressToken, progress, total, message },
+            });
         },
         ...(auth ? { auth } : {}),
       });
@@ -267,12 +326,17 @@ export class McpServer {
   }
 
   /** Frames the answers as a `text/event-stream`, with progress notifications before the result. */
-  private sse(answer: (emit: (n: unknown) => void) => Promise<JsonRpcResponse[]>, batch: boolean, headers: Record<string, string>): Response {
+  private sse(
+    answer: (emit: (n: unknown) => void) => Promise<JsonRpcResponse[]>,
+    batch: boolean,
+    headers: Record<string, string>,
+  ): Response {
     const enc = new TextEncoder();
     let eventId = 0;
     const stream = new ReadableStream<Uint8Array>({
       start: async (controller) => {
-        const send = (m: unknown) => controller.enqueue(enc.encode(`event: message\nid: ${++eventId}\ndata: ${JSON.stringify(m)}\n\n`));
+        const send = (m: unknown) =>
+          controller.enqueue(enc.encode(`event: message\nid: ${++eventId}\ndata: ${JSON.stringify(m)}\n\n`));
         const results = await answer(send);
         if (batch) send(results);
         else for (const r of results) send(r);

@@ -14,7 +14,13 @@ export interface MemoryProviderOptions {
 }
 
 // Structural types: both SDKs accept these shapes.
-type Tokens = { access_token: string; token_type: string; refresh_token?: string; expires_in?: number; scope?: string };
+type Tokens = {
+  access_token: string;
+  token_type: string;
+  refresh_token?: string;
+  expires_in?: number;
+  scope?: string;
+};
 type ClientInfo = { client_id: string; client_secret?: string; [k: string]: unknown };
 
 export class MemoryProvider {

@@ -48,7 +48,11 @@ export async function authorizeSteps(serverUrl: string, options: FlowOptions = {
     resource: prm.resource,
     ...(options.scope ? { scope: options.scope } : {}),
   });
-  const callback = await decideViaApi(authorizationUrl, 'approve', options.scopes ? { scopes: options.scopes } : {});
+  const callback = await decideViaApi(
+    authorizationUrl,
+    'approve',
+    options.scopes ? { scopes: options.scopes } : {},
+  );
   const code = callback.searchParams.get('code') ?? '';
   const exchange = (verifier = codeVerifier, info = clientInformation) =>
     exchangeAuthorization(asUrl, {
@@ -62,7 +66,18 @@ export async function authorizeSteps(serverUrl: string, options: FlowOptions = {
     });
   const refresh = (refreshToken: string, info = clientInformation) =>
     refreshAuthorization(asUrl, { metadata, clientInformation: info, refreshToken, resource: prm.resource });
-  return { prm, asUrl, metadata, clientInformation, authorizationUrl, codeVerifier, callback, code, exchange, refresh };
+  return {
+    prm,
+    asUrl,
+    metadata,
+    clientInformation,
+    authorizationUrl,
+    codeVerifier,
+    callback,
+    code,
+    exchange,
+    refresh,
+  };
 }
 
 /** A full grant: the steps above plus the code exchange. */
@@ -88,5 +103,9 @@ export async function mcpInitialize(url: string, token?: string) {
     }),
   });
   await res.body?.cancel();
-  return { status: res.status, challenge: res.headers.get('www-authenticate'), sessionId: res.headers.get('mcp-session-id') };
+  return {
+    status: res.status,
+    challenge: res.headers.get('www-authenticate'),
+    sessionId: res.headers.get('mcp-session-id'),
+  };
 }

@@ -2,7 +2,10 @@
  * The two official MCP clients behind one small interface, so each interop test runs against both:
  * SDK v1 (`@modelcontextprotocol/sdk`) and SDK v2 (`@modelcontextprotocol/client`).
  */
-import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import {
+  Client as ClientV2,
+  StreamableHTTPClientTransport as TransportV2,
+} from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { decideViaApi, type MemoryProvider } from './memory-provider';
@@ -16,39 +19,43 @@ export interface SdkClient {
 export interface Sdk {
   name: 'sdk-v1' | 'sdk-v2';
   /** Connects once; rejects with the SDK's UnauthorizedError when the user must authorize. */
-  connect(url: string, provider?: MemoryProvider): Promise<{ client: SdkClient; finishAuth(callback: URL): Promise<void> }>;
+  connect(
+    url: string,
+    provider?: MemoryProvider,
+  ): Promise<{ client: SdkClient; finishAuth(callback: URL): Promise<void> }>;
 }
 
-export const SDKS: readonly Sdk[] = [
-  {
-    name: 'sdk-v1',
-    async connect(url, provider) {
-      const transport = new TransportV1(new URL(url), provider ? { authProvider: provider as never } : {});
-      const client = new ClientV1({ name: 'interop-v1', version: '1.0.0' });
-      const finishAuth = (cb: URL) => transport.finishAuth(cb.searchParams.get('code') ?? '');
-      try {
-        await client.connect(transport);
-      } catch (e) {
-        throw Object.assign(e as Error, { finishAuth });
-      }
-      return { client: client as unknown as SdkClient, finishAuth };
-    },
+export const SDK_V1: Sdk = {
+  name: 'sdk-v1',
+  async connect(url, provider) {
+    const transport = new TransportV1(new URL(url), provider ? { authProvider: provider as never } : {});
+    const client = new ClientV1({ name: 'interop-v1', version: '1.0.0' });
+    const finishAuth = (cb: URL) => transport.finishAuth(cb.searchParams.get('code') ?? '');
+    try {
+      await client.connect(transport);
+    } catch (e) {
+      throw Object.assign(e as Error, { finishAuth });
+    }
+    return { client: client as unknown as SdkClient, finishAuth };
   },
-  {
-    name: 'sdk-v2',
-    async connect(url, provider) {
-      const transport = new TransportV2(new URL(url), provider ? { authProvider: provider as never } : {});
-      const client = new ClientV2({ name: 'interop-v2', version: '1.0.0' });
-      const finishAuth = (cb: URL) => transport.finishAuth(cb.searchParams);
-      try {
-        await client.connect(transport);
-      } catch (e) {
-        throw Object.assign(e as Error, { finishAuth });
-      }
-      return { client: client as unknown as SdkClient, finishAuth };
-    },
+};
+
+export const SDK_V2: Sdk = {
+  name: 'sdk-v2',
+  async connect(url, provider) {
+    const transport = new TransportV2(new URL(url), provider ? { authProvider: provider as never } : {});
+    const client = new ClientV2({ name: 'interop-v2', version: '1.0.0' });
+    const finishAuth = (cb: URL) => transport.finishAuth(cb.searchParams);
+    try {
+      await client.connect(transport);
+    } catch (e) {
+      throw Object.assign(e as Error, { finishAuth });
+    }
+    return { client: client as unknown as SdkClient, finishAuth };
   },
-];
+};
+
+export const SDKS: readonly Sdk[] = [SDK_V1, SDK_V2];
 
 /** Connects the way an app does: try, send the user to consent on a 401, finish the flow, connect again. */
 export async function connectWithOAuth(
@@ -61,7 +68,8 @@ export async function connectWithOAuth(
     return (await sdk.connect(url, provider)).client;
   } catch (e) {
     const finishAuth = (e as { finishAuth?: (cb: URL) => Promise<void> }).finishAuth;
-    if (!finishAuth || !/unauthorized/i.test(String((e as Error).name) + String((e as Error).message))) throw e;
+    if (!finishAuth || !/unauthorized/i.test(String((e as Error).name) + String((e as Error).message)))
+      throw e;
     const callback = await decideViaApi(provider.lastAuthorizationUrl, 'approve', decision);
     await finishAuth(callback);
     return (await sdk.connect(url, provider)).client;

@@ -1,0 +1,131 @@
+import { expect, test } from '@playwright/test';
+
+test('the app boots, the MSW worker is active, and the mock servers are listed', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  const controlled = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return reg?.active?.scriptURL ?? null;
+  });
+  expect(controlled).toMatch(/\/mockServiceWorker\.js$/);
+  const urls = await page.getByTestId('mock-server-url').allTextContents();
+  expect(urls).toEqual(
+    expect.arrayContaining([
+      'https://noauth.mock.test/mcp',
+      'https://dcr.mock.test/mcp',
+      'https://legacy.mock.test/mcp',
+    ]),
+  );
+  await expect(page.getByTestId('mock-request-count')).toHaveText(/[1-9]/);
+});
+
+test('DISC-1: a fetch from the page to a mock MCP server returns a 401 whose WWW-Authenticate the page can read', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  const result = await page.evaluate(async () => {
+    const res = await fetch('https://dcr.mock.test/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+    });
+    return { status: res.status, challenge: res.headers.get('www-authenticate') };
+  });
+  expect(result.status).toBe(401);
+  expect(result.challenge).toContain(
+    'resource_metadata="https://dcr.mock.test/.well-known/oauth-protected-resource/mcp"',
+  );
+});
+
+test('the mock OAuth flow runs in the page: DCR, decision API, PKCE exchange, then a protected call', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  const outcome = await page.evaluate(async () => {
+    const b64 = (bytes: ArrayBuffer) =>
+      btoa(String.fromCharCode(...new Uint8Array(bytes)))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    const as = 'https://auth.dcr.mock.test';
+    const redirect = `${location.origin}/oauth/callback`;
+    const reg = await (
+      await fetch(`${as}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          redirect_uris: [redirect],
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+        }),
+      })
+    ).json();
+    const verifier = b64(crypto.getRandomValues(new Uint8Array(32)).buffer);
+    const challenge = b64(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+    const authz = new URL(`${as}/authorize`);
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: reg.client_id,
+      redirect_uri: redirect,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 's1',
+      resource: 'https://dcr.mock.test/mcp',
+    }))
+      authz.searchParams.set(k, v);
+    const decision = await (
+      await fetch(`${as}/mock/decision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ authorizationUrl: authz.href, decision: 'approve' }),
+      })
+    ).json();
+    const code = new URL(decision.redirectTo).searchParams.get('code') ?? '';
+    const tokens = await (
+      await fetch(`${as}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          redirect_uri: redirect,
+          client_id: reg.client_id,
+          resource: 'https://dcr.mock.test/mcp',
+        }),
+      })
+    ).json();
+    const init = await fetch('https://dcr.mock.test/mcp', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${tokens.access_token}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'page', version: '1' },
+        },
+      }),
+    });
+    return {
+      status: init.status,
+      session: init.headers.get('mcp-session-id'),
+      type: init.headers.get('content-type'),
+      iss: new URL(decision.redirectTo).searchParams.get('iss'),
+    };
+  });
+  expect(outcome).toMatchObject({
+    status: 200,
+    type: 'text/event-stream',
+    iss: 'https://auth.dcr.mock.test',
+  });
+  expect(outcome.session).toMatch(/^sess_/);
+});
