@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const out = join('test-results', 'summary');
+// Not under test-results/: Playwright empties that folder when it starts.
+const out = 'reports';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const unitJson = join(out, 'vitest.json');
