@@ -1,9 +1,10 @@
+import { Client as ClientV2, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer } from './node';
 import { MOCK_CLIENT_METADATA_URL } from './presets';
 import { MemoryProvider } from './testing/memory-provider';
 import { grant } from './testing/oauth-steps';
-import { connectWithOAuth, SDKS } from './testing/sdks';
+import { connectWithOAuth, SDK_V2, SDKS } from './testing/sdks';
 
 const mocks = startMockServer();
 const world = mocks.world;
@@ -165,6 +166,75 @@ describe('JSON-RPC over Streamable HTTP', () => {
     const templates = await post(rpc('resources/templates/list'), s);
     expect(templates.data[0].result.resourceTemplates[0].uriTemplate).toBe('lab://notes/{id}');
     expect((await post(rpc('prompts/list'), s)).data[0].result.prompts[0].name).toBe('explain_oauth');
+  });
+});
+
+describe('M9: the stateless 2026-07-28 era', () => {
+  const modern = (
+    method: string,
+    params: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) =>
+    post(
+      rpc(method, {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      }),
+      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...headers },
+    );
+
+  it('M9: server/discover answers without a session and lists the modern and the latest legacy version', async () => {
+    const r = await modern('server/discover');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('mcp-session-id')).toBeNull();
+    expect(r.data[0].result).toMatchObject({
+      supportedVersions: ['2026-07-28', '2025-11-25'],
+      resultType: 'complete',
+      cacheScope: 'private',
+    });
+    const list = await modern('tools/list');
+    expect(list.data[0].result).toMatchObject({ resultType: 'complete', ttlMs: 0, cacheScope: 'private' });
+  });
+
+  it('M9: a missing or mismatched MCP-Protocol-Version header is refused with -32020', async () => {
+    const noHeader = await post(
+      rpc('tools/list', { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } }),
+    );
+    expect(noHeader.status).toBe(400);
+    expect(noHeader.data[0]).toMatchObject({ error: { code: -32020 } });
+    const mismatch = await modern('tools/list', {}, { 'mcp-method': 'tools/call' });
+    expect(mismatch.data[0]).toMatchObject({
+      error: { code: -32020, message: expect.stringContaining('Mcp-Method') },
+    });
+  });
+
+  it('M9: SDK v2 negotiates 2026-07-28 through server/discover and works without initialize', async () => {
+    const client = new ClientV2({ name: 'modern', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(OPEN)));
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect(await client.callTool({ name: 'add', arguments: { a: 20, b: 22 } })).toMatchObject({
+      structuredContent: { sum: 42 },
+    });
+    expect(world.log.map((l) => l.detail)).toEqual(['server/discover', 'tools/call']);
+    await client.close();
+  });
+
+  it('M9: a 2025-only server makes SDK v2 in auto mode fall back to initialize', async () => {
+    const LEGACY = 'https://legacy.mock.test/mcp';
+    const provider = new MemoryProvider();
+    await (await connectWithOAuth(SDK_V2, LEGACY, provider)).close();
+    world.log.length = 0;
+    const client = new ClientV2({ name: 'modern', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(LEGACY), { authProvider: provider }));
+    expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
+    expect(world.log.slice(0, 2).map((l) => `${l.detail}:${l.status}`)).toEqual([
+      'server/discover:400',
+      'initialize:200',
+    ]);
+    await client.close();
   });
 });
 

@@ -39,6 +39,8 @@ export interface MockServerDef {
   authServer?: MockAuthServerConfig;
   /** The AS the PRM switches to when the migration knob fires. */
   migrationAuthServer?: MockAuthServerConfig;
+  /** Whether the server also speaks the stateless 2026-07-28 era (`server/discover`); default true. */
+  speaks2026?: boolean;
   /** Whether tokens must carry this server as audience (RFC 8707); 2025-03-26 clients send no `resource`. */
   requireAudience: boolean;
   /** Knob values this server starts with (on top of DEFAULT_KNOBS). */
@@ -161,6 +163,7 @@ export const MOCK_SERVERS: readonly MockServerDef[] = [
     authSpec: '2025-03-26',
     authServer: as('https://legacy.mock.test', { metadata: 'oauth', issParameter: false }),
     requireAudience: false,
+    speaks2026: false,
   },
 ];
 

@@ -15,6 +15,7 @@ import {
   rpcError,
 } from './jsonrpc';
 import { dispatch, type McpSession, SUPPORTED_PROTOCOL_VERSIONS } from './methods';
+import { checkModernHeaders, discoverResult, isModernRequest, modernResult } from './modern';
 
 export interface McpServerContext {
   now(): number;
@@ -215,6 +216,14 @@ export class McpServer {
     if (values.length === 0)
       return json(rpcError(null, INVALID_REQUEST, 'Invalid Request: empty batch.'), 400);
     const messages = values.map(classify);
+    const first = messages[0];
+    if (
+      this.def.speaks2026 !== false &&
+      !batch &&
+      first?.kind === 'request' &&
+      isModernRequest(first.msg, request.headers.get('mcp-protocol-version'))
+    )
+      return this.modern(first.msg, request.headers, auth);
     const init = messages.find((m) => m.kind === 'request' && m.msg.method === 'initialize');
 
     let session: McpSession | undefined;
@@ -269,6 +278,28 @@ export class McpServer {
     return this.sse(answer, batch, headers);
   }
 
+  /** A stateless 2026-07-28 request: no session; headers must match the envelope (see modern.ts). */
+  private async modern(msg: JsonRpcRequest, headers: Headers, auth: Auth): Promise<Response> {
+    try {
+      checkModernHeaders(msg, headers);
+    } catch (e) {
+      const err = e as RpcError;
+      return json(rpcError(msg.id, err.code, err.message, err.data), 400);
+    }
+    const forbidden = this.scopeCheck([{ kind: 'request', msg }], auth);
+    if (forbidden) return forbidden;
+    const answer = async (emit: (n: unknown) => void): Promise<JsonRpcResponse[]> => {
+      if (msg.method === 'server/discover')
+        return [
+          { jsonrpc: '2.0', id: msg.id, result: discoverResult(`mcp-lab-mock-${this.def.id}`, this.def.id) },
+        ];
+      const r = await this.answerOne(msg, undefined, auth, emit);
+      return ['result' in r ? { ...r, result: modernResult(msg.method, r.result) } : r];
+    };
+    if (this.ctx.knobs().responseMode === 'json') return json((await answer(() => {}))[0]);
+    return this.sse(answer, false, {});
+  }
+
   /** 403 insufficient_scope for a tools/call whose tool needs a scope the token lacks (RFC 6750 §3.1, SCP-3). */
   private scopeCheck(messages: ReturnType<typeof classify>[], auth: Auth): Response | undefined {
     if (this.def.auth !== 'oauth' || !auth) return undefined;
@@ -289,7 +320,7 @@ export class McpServer {
 
   private async answerOne(
     msg: JsonRpcRequest,
-    session: McpSession,
+    session: McpSession | undefined,
     auth: Auth,
     emit: (n: unknown) => void,
   ): Promise<JsonRpcResponse> {
@@ -313,7 +344,7 @@ export class McpServer {
         },
         ...(auth ? { auth } : {}),
       });
-      if (msg.method === 'initialize') {
+      if (msg.method === 'initialize' && session) {
         session.protocolVersion = (result as { protocolVersion: string }).protocolVersion;
         session.clientInfo = params.clientInfo;
         session.clientCapabilities = (params.capabilities as Record<string, unknown>) ?? {};
