@@ -138,6 +138,17 @@ describe('connection', () => {
     expect(conn.reconnectDisabled).toBe(true);
   });
 
+  it('D1: the optional standalone GET stream is not opened unless asked for', async () => {
+    const quiet = connection({ url: OPEN }).conn;
+    await quiet.connect();
+    expect(world.log.some((l) => l.method === 'GET')).toBe(false);
+    const streaming = connection({ url: OPEN, standaloneStream: true }).conn;
+    await streaming.connect();
+    await world.idle();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(world.log.filter((l) => l.method === 'GET').map((l) => l.status)).toEqual([405]);
+  });
+
   it('D7: tools/list paging stops at the page cap and returns what it has', async () => {
     world.setKnobs('noauth', { toolsPageSize: 1 });
     const { conn } = connection({ url: OPEN });
@@ -177,9 +188,6 @@ describe('connection', () => {
       conn.emit('oauthHandled');
     });
     await conn.connect();
-    // The SDK opens its standalone GET stream after initialize; let it finish so the 401 hits the call.
-    while (!world.log.some((l) => l.method === 'GET' && l.endpoint === 'mcp'))
-      await new Promise((r) => setTimeout(r, 2));
     world.setKnobs('dcr', { mcpUnauthorizedNext: 1 });
     expect(await conn.callTool('echo', { message: 'again' })).toMatchObject({ content: [{ text: 'again' }] });
     expect(asked).toBe(2);

@@ -95,6 +95,15 @@ export class Connection extends Emitter<ConnectionEvents> {
 
   /** Every MCP request: configured headers, the bearer token, and a note of 401/403/429 answers. */
   readonly #fetch: FetchLike = async (input, init) => {
+    if (
+      (init?.method ?? 'GET').toUpperCase() === 'GET' &&
+      this.config.transport !== 'sse' &&
+      !this.config.standaloneStream
+    ) {
+      // The SDK always tries the optional GET stream after initialize; answering 405 here is what a
+      // server without one says, so the SDK carries on without it, and no request is spent.
+      return new Response(null, { status: 405, statusText: 'Standalone stream not opened (engine option)' });
+    }
     const headers = new Headers(init?.headers);
     for (const [k, v] of Object.entries(this.config.headers ?? {}))
       if (k.toLowerCase() !== 'authorization') headers.set(k, v);

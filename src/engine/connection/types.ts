@@ -14,6 +14,11 @@ export interface ConnectionConfig {
   protocolVersion?: string;
   /** A1: MCP Apps are on unless explicitly turned off. */
   appsEnabled?: boolean;
+  /**
+   * Open the optional server-to-client SSE stream (GET) after initialize. Off by default: it costs
+   * a request per connection and the engine needs nothing the server would push on it.
+   */
+  standaloneStream?: boolean;
   /** Per-request timeout for MCP requests, ms. */
   requestTimeoutMs?: number;
 }
