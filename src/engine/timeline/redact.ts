@@ -29,6 +29,16 @@ const SECRET_HEADERS = new Set([
   'dpop',
 ]);
 
+const FIELD_NAMES = [...SECRET_FIELDS].join('|');
+/** `?code=…` / `&refresh_token=…` / `#access_token=…` inside any text (a masked value is left alone). */
+const FIELD_IN_URL = new RegExp(`([?&#](?:${FIELD_NAMES})=)([^&#\\s"'<>]+(?:#[0-9a-f]{6})?)`, 'g');
+/** `"access_token": "…"` inside any text, also with JSON-escaped quotes. */
+const FIELD_IN_JSON = new RegExp(`(\\\\?"(?:${FIELD_NAMES})\\\\?"\\s*:\\s*\\\\?")([^"\\\\]+)`, 'g');
+
+function maskMatch(_all: string, prefix: string, value: string): string {
+  return value.includes('…#') ? `${prefix}${value}` : `${prefix}${mask(value)}`;
+}
+
 /** FNV-1a, 24 bits: a display fingerprint, not a security hash. */
 function fingerprint(value: string): string {
   let h = 0x811c9dc5;
@@ -53,11 +63,15 @@ export class Redactor {
     for (const v of values) if (v && v.length >= 6) this.#secrets.add(v);
   }
 
-  /** Replaces every registered secret inside a string. */
+  /**
+   * Replaces every registered secret inside a string, and masks secret fields that appear in free
+   * text before the engine could register them: URL parameters (`…?code=abc`, a redirect URL inside
+   * a JSON body) and JSON members (`"access_token":"…"` in a truncated body or an error message).
+   */
   text(value: string): string {
     let out = value;
     for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join(mask(s));
-    return out;
+    return out.replace(FIELD_IN_URL, maskMatch).replace(FIELD_IN_JSON, maskMatch);
   }
 
   /** A URL with secret query parameters masked (`?code=…`). */

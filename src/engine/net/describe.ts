@@ -1,0 +1,226 @@
+/**
+ * What the instrumented fetch writes about a request: its label (JSON-RPC method, OAuth step),
+ * the one-line summary, the step gate's explanation, and bodies read without disturbing the caller.
+ */
+
+/** Default cap on a captured body (64 KiB): enough for any OAuth or JSON-RPC message worth reading. */
+export const BODY_CAPTURE_LIMIT = 64 * 1024;
+
+/**
+ * Headers as a plain record (lower-case names), the shape timeline events keep.
+ * @see https://fetch.spec.whatwg.org/#headers-class
+ */
+export function headersRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    out[key] = value;
+  });
+  return out;
+}
+
+function jsonRpcLabel(value: unknown): string | undefined {
+  const one = (m: unknown): string | undefined => {
+    if (!m || typeof m !== 'object') return undefined;
+    const r = m as {
+      method?: unknown;
+      params?: { name?: unknown; uri?: unknown };
+      result?: unknown;
+      error?: unknown;
+    };
+    if (typeof r.method === 'string') {
+      const target = r.params?.name ?? r.params?.uri;
+      return typeof target === 'string' && /^(tools\/call|prompts\/get|resources\/read)$/.test(r.method)
+        ? `${r.method} ${target}`
+        : r.method;
+    }
+    return 'result' in r || 'error' in r ? 'response' : undefined;
+  };
+  if (Array.isArray(value)) {
+    const parts = value.map(one).filter((x): x is string => x !== undefined);
+    return parts.length ? `batch: ${parts.join(', ')}` : undefined;
+  }
+  return one(value);
+}
+
+/**
+ * The default label of a request: JSON-RPC method(s) from a JSON body, `token: <grant_type>` from
+ * an OAuth token request, or the discovery/registration step its URL names.
+ * @see https://www.jsonrpc.org/specification#request_object
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ */
+export function deriveLabel(method: string, url: string, body: string | undefined): string | undefined {
+  let path = '';
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    /* leave the path empty */
+  }
+  if (body !== undefined) {
+    const trimmed = body.trimStart();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(body);
+        const rpc = jsonRpcLabel(parsed);
+        if (rpc) return rpc;
+        if (parsed && typeof parsed === 'object' && 'redirect_uris' in parsed) return 'registration';
+      } catch {
+        /* not JSON */
+      }
+    } else if (/^[\w.%-]+=/.test(trimmed)) {
+      const form = new URLSearchParams(body);
+      const grant = form.get('grant_type');
+      if (grant) return `token: ${grant}`;
+      if (form.has('token')) return 'revocation';
+    }
+  }
+  if (path.includes('/.well-known/oauth-protected-resource')) return 'PRM discovery';
+  if (
+    path.includes('/.well-known/oauth-authorization-server') ||
+    path.includes('/.well-known/openid-configuration')
+  )
+    return 'AS metadata';
+  if (method === 'DELETE') return 'end session';
+  return undefined;
+}
+
+const EXPLANATIONS: Array<[RegExp, string]> = [
+  [
+    /^token: authorization_code$/,
+    'Exchange the authorization code and the PKCE code_verifier for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5).',
+  ],
+  [/^token: refresh_token$/, 'Use the refresh token to get a new access token (RFC 6749 §6).'],
+  [/^token: /, 'Ask the token endpoint for a token (RFC 6749 §3.2).'],
+  [
+    /^PRM discovery$/,
+    'Read the protected resource metadata to learn which authorization server protects this MCP server (RFC 9728 §3).',
+  ],
+  [
+    /^AS metadata$/,
+    "Read the authorization server's metadata: its endpoints and what it supports (RFC 8414 §3).",
+  ],
+  [/^registration$/, 'Register this client with the authorization server (RFC 7591 §3).'],
+  [/^revocation$/, 'Revoke a token (RFC 7009 §2).'],
+  [/^initialize$/, 'Open an MCP session: agree on the protocol version and capabilities (MCP lifecycle).'],
+  [/^end session$/, 'End the MCP session (MCP transports: session management).'],
+];
+
+/**
+ * A sentence for the step gate: what this request is about to do, citing the RFC step.
+ * @see step-gate.ts
+ */
+export function explain(method: string, url: string, label: string | undefined): string {
+  for (const [re, text] of EXPLANATIONS) if (label && re.test(label)) return text;
+  if (label) return `Send ${label} to ${safeLocation(url)}.`;
+  return `Send ${method} ${safeLocation(url)}.`;
+}
+
+/**
+ * Origin and path, without the query (it may carry codes or tokens).
+ * @see spec/behaviour.md T7
+ */
+export function safeLocation(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.origin}${u.pathname}` : `${u.protocol}…`;
+  } catch {
+    return url.slice(0, 80);
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The one-line summary of an exchange: `POST /token → 200 (token: refresh_token)`,
+ * `POST /mcp → network error (initialize)`.
+ * @see DESIGN.md principle 4 (everything observable)
+ */
+export function summarize(method: string, url: string, outcome: string, label?: string): string {
+  return `${method} ${pathOf(url)} → ${outcome}${label ? ` (${label})` : ''}`;
+}
+
+/** Reads up to `limit` bytes of a stream as text, then cancels the rest (the stream is a clone). */
+async function readCapped(stream: ReadableStream<Uint8Array>, limit: number): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      bytes += value.byteLength;
+      if (bytes > limit) {
+        text += decoder.decode(value.subarray(0, value.byteLength - (bytes - limit)), { stream: true });
+        await reader.cancel();
+        return `${text}${decoder.decode()}… (truncated at ${limit} bytes)`;
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+const TEXTUAL = /json|x-www-form-urlencoded|^text\/|xml|javascript/i;
+
+/**
+ * The body a request sends, as text where that can be done without consuming the caller's body.
+ * @see https://fetch.spec.whatwg.org/#bodyinit-unions
+ */
+export async function requestBodyText(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  limit: number,
+): Promise<string | undefined> {
+  const body = init?.body;
+  if (body === undefined || body === null) {
+    const copy = input instanceof Request && input.body && !input.bodyUsed ? input.clone().body : null;
+    return copy ? readCapped(copy, limit) : undefined;
+  }
+  if (typeof body === 'string') return body.length > limit ? `${body.slice(0, limit)}… (truncated)` : body;
+  if (body instanceof URLSearchParams) return body.toString();
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    const bytes =
+      body instanceof ArrayBuffer
+        ? new Uint8Array(body)
+        : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return bytes.byteLength > limit ? `(${bytes.byteLength} bytes)` : new TextDecoder().decode(bytes);
+  }
+  if (typeof Blob !== 'undefined' && body instanceof Blob)
+    return `(${body.size} bytes of ${body.type || 'binary data'})`;
+  if (typeof FormData !== 'undefined' && body instanceof FormData) return '(multipart form data)';
+  return '(stream)';
+}
+
+/**
+ * The Content-Type fetch adds on its own for string and form bodies.
+ * @see https://fetch.spec.whatwg.org/#concept-bodyinit-extract
+ */
+export function implicitContentType(init: RequestInit | undefined): string | undefined {
+  if (typeof init?.body === 'string') return 'text/plain;charset=UTF-8';
+  if (init?.body instanceof URLSearchParams) return 'application/x-www-form-urlencoded;charset=UTF-8';
+  return undefined;
+}
+
+/**
+ * The body of a response for the timeline, read from a clone so the caller still gets all of it.
+ * An event stream is never read or delayed: it is recorded as "(event stream)".
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ */
+export async function responseBodyText(response: Response, limit: number): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  if (/text\/event-stream/i.test(type)) return '(event stream)';
+  if (type && !TEXTUAL.test(type)) {
+    const size = response.headers.get('content-length');
+    return `(${size ? `${size} bytes` : 'body'} of ${type})`;
+  }
+  const clone = response.clone().body;
+  return clone ? readCapped(clone, limit) : undefined;
+}
