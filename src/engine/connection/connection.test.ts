@@ -60,7 +60,7 @@ describe('connection', () => {
     expect(states).toEqual(['connecting', 'connected', 'disconnected']);
   });
 
-  it('D1: configured headers and the bearer token go on every request; a new token takes effect at once', async () => {
+  it('D1 TOK-1: configured headers and the bearer token go on every request (never in the URL); a new token takes effect at once', async () => {
     const { conn, sent } = connection({
       url: DCR,
       headers: { 'x-lab': 'yes', authorization: 'Bearer must-not-win' },
@@ -72,6 +72,11 @@ describe('connection', () => {
     await conn.callTool('echo', { message: 'x' });
     const mcp = sent.filter((r) => r.lane === 'mcp');
     expect(mcp.every((r) => r.headers['x-lab'] === 'yes')).toBe(true);
+    expect(
+      mcp.every(
+        (r) => !new URL(r.url).search.includes(conn.accessToken ?? '-') && !r.url.includes('access_token'),
+      ),
+    ).toBe(true);
     expect(mcp.at(0)?.headers.authorization).toBe(`Bearer ${first}`);
     expect(mcp.at(-1)?.headers.authorization).toBe(`Bearer ${conn.accessToken}`);
     expect(first).not.toBe(conn.accessToken);

@@ -265,7 +265,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   /** Turns an SDK failure into a typed error with the HTTP status and the server's challenge. */
   #describe(e: unknown): Error {
     if (e instanceof LabError) return e;
-    const status = (e as { status?: unknown }).status;
+    // SDK v2 turns a 403 insufficient_scope into InsufficientScopeError when it has no auth provider.
+    const status =
+      (e as { status?: unknown }).status ??
+      (e instanceof Error && e.name === 'InsufficientScopeError' ? this.#lastAuthFailure?.status : undefined);
     if (status === 429)
       return new LabError(
         'rate_limited',

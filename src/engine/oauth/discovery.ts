@@ -42,6 +42,34 @@ export function resourceMatches(resource: string, serverUrl: string): boolean {
   return sp === rp || sp.startsWith(`${rp}/`);
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** AR-3: an endpoint must be https, or http on a loopback host (a local test server). */
+export function isSecureEndpoint(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** AR-3: refuses AS metadata whose endpoints are not https (loopback excepted). */
+export function checkEndpoints(metadata: AuthorizationServerMetadata): void {
+  for (const name of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const) {
+    const url = metadata[name];
+    if (url !== undefined && !isSecureEndpoint(url))
+      throw new LabError(
+        'discovery_failed',
+        `Failed to use the authorization server: its ${name} ${url} is not https.`,
+        {
+          hint: 'Tokens and codes must only travel over TLS (loopback http is allowed for local servers).',
+          ruleIds: ['AR-3'],
+        },
+      );
+  }
+}
+
 /** ASM-1 (2025-03-26): AS metadata at the MCP origin with the path dropped, else the default endpoints. */
 async function legacyMetadata(
   ctx: DiscoveryContext,
@@ -108,6 +136,7 @@ export async function discover(ctx: DiscoveryContext, challenge?: BearerChalleng
   const profile = REVISIONS[config.revision];
   if (!profile.prm) {
     const { issuer, metadata } = await legacyMetadata(ctx);
+    checkEndpoints(metadata);
     return { serverUrl: config.serverUrl, issuer, metadata };
   }
   const fromChallenge = profile.challengeMetadataFirst ? challenge?.resourceMetadataUrl : undefined;
@@ -189,5 +218,13 @@ export async function discover(ctx: DiscoveryContext, challenge?: BearerChalleng
       `Failed to use ${issuer}: its metadata says issuer ${metadata.issuer}.`,
       { ruleIds: ['O3', 'ASM-4'] },
     );
-  return { serverUrl: config.serverUrl, prm, prmUrl: fromChallenge, resource, issuer, metadata };
+  checkEndpoints(metadata);
+  return {
+    serverUrl: config.serverUrl,
+    prm,
+    ...(fromChallenge ? { prmUrl: fromChallenge } : {}),
+    resource,
+    issuer,
+    metadata,
+  };
 }

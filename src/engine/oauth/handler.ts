@@ -1,8 +1,9 @@
+import { LabError } from '../errors';
 import type { Lane } from '../timeline/events';
 import type { TimelineRecorder } from '../timeline/recorder';
 import { beginAuthorization, exchangeCode, validateCallback } from './authorization';
 import { resolveClient } from './client-identity';
-import { discover } from './discovery';
+import { discover, isSecureEndpoint } from './discovery';
 import { type RefreshRequest, refreshTokens } from './refresh';
 import type {
   AuthorizationCallback,
@@ -24,7 +25,17 @@ export class OAuthHandler {
     readonly config: OAuthConfig,
     readonly fetchFor: (to: Lane, label?: string) => FetchLike,
     readonly recorder?: TimelineRecorder,
-  ) {}
+  ) {
+    // AR-3: the redirect URI must be https or loopback.
+    if (!isSecureEndpoint(config.redirectUri))
+      throw new LabError(
+        'invalid_input',
+        `Failed to set up OAuth: the redirect URI ${config.redirectUri} must be https, or http on localhost / 127.0.0.1.`,
+        {
+          ruleIds: ['AR-3'],
+        },
+      );
+  }
 
   #ctx() {
     return {

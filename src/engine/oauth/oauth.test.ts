@@ -48,7 +48,7 @@ async function fullFlow(serverUrl: string, extra: Partial<OAuthConfig> = {}, sco
 }
 
 describe('discovery', () => {
-  it('DISC-2 DISC-4 O1: PRM path-inserted first, then AS metadata; the flow completes', async () => {
+  it('DISC-2 DISC-4 O1 REG-4: PRM path-inserted first, then AS metadata; the flow completes', async () => {
     const { sent, tokens, discovery } = await fullFlow(DCR);
     expect(sent.map((r) => `${r.lane} ${r.method} ${new URL(r.url).pathname}`).slice(0, 4)).toEqual([
       'mcp GET /.well-known/oauth-protected-resource/mcp',
@@ -122,6 +122,22 @@ describe('discovery', () => {
     expect(sent[0]?.headers['mcp-protocol-version']).toBe('2025-03-26');
     expect(d.issuer).toBe('https://legacy.mock.test');
     expect(d.prm).toBeUndefined();
+  });
+
+  it('AR-3: an AS whose endpoints are not https is refused; so is a redirect URI that is neither https nor loopback', async () => {
+    const { h } = handler(DCR);
+    const d = await h.discover();
+    const { checkEndpoints } = await import('./discovery');
+    expect(() =>
+      checkEndpoints({ ...d.metadata, token_endpoint: 'http://auth.dcr.mock.test/token' }),
+    ).toThrow(/token_endpoint .* is not https/);
+    expect(() =>
+      checkEndpoints({ ...d.metadata, token_endpoint: 'http://127.0.0.1:9000/token' }),
+    ).not.toThrow();
+    expect(() => handler(DCR, { redirectUri: 'http://app.example/callback' })).toThrow(
+      /redirect URI .* must be https/,
+    );
+    expect(() => handler(DCR, { redirectUri: 'https://app.example/callback' })).not.toThrow();
   });
 
   it('ASM-1: without metadata at the origin, 2025-03-26 falls back to /authorize, /token, /register', async () => {

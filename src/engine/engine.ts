@@ -1,0 +1,129 @@
+import { type Clock, RealClock } from './clock';
+import { CircuitBreaker } from './connection/circuit-breaker';
+import type { Connection } from './connection/connection';
+import { completeAuthorization } from './factory/authorization-step';
+import { DEFAULT_TIMINGS, type FactoryTimings } from './factory/constants';
+import { ConnectionFactory } from './factory/factory';
+import { bindingOf } from './factory/flow-metadata';
+import type {
+  FactoryDeps,
+  FactoryIdentity,
+  FactoryOAuthOptions,
+  McpServerConfig,
+  OboResolver,
+} from './factory/types';
+import { FlowStore } from './flows';
+import { refreshTokens } from './oauth/refresh';
+import type { AuthorizationCallback, AuthorizationServerMetadata, FetchLike } from './oauth/types';
+import { memoryStores } from './store/memory';
+import type { EngineStores } from './store/types';
+import type { Lane } from './timeline/events';
+import { TimelineRecorder } from './timeline/recorder';
+import { AesGcmSecretBox, type Refresher, type SecretBox, TokenStore } from './tokens';
+
+export interface EngineOptions {
+  clock?: Clock;
+  stores?: EngineStores;
+  recorder?: TimelineRecorder;
+  /** How requests leave the engine; default: global fetch, unrecorded. The hosts pass the instrumented fetch. */
+  fetchFor?: (to: Lane, label?: string) => FetchLike;
+  redirectUri: string;
+  timings?: Partial<FactoryTimings>;
+  secretBox?: SecretBox;
+  /** BroadcastChannel name for cross-tab flow wake-ups (S7); off when undefined. */
+  flowChannel?: string;
+  obo?: OboResolver;
+  isTrustedAuthor?: (config: McpServerConfig) => boolean;
+  pollIntervalMs?: number;
+  /** Where authorization URLs go when a request brought no `oauthStart` of its own (step-up on a ready connection). */
+  oauthStart?: FactoryOAuthOptions['oauthStart'];
+}
+
+/** The assembled engine: stores, recorder and the factory entry points, for one host. */
+export interface Engine {
+  deps: FactoryDeps;
+  clock: Clock;
+  recorder: TimelineRecorder;
+  flowStore: FlowStore;
+  tokenStore: TokenStore;
+  /** F1: a connected connection for this user and server, or a typed error. */
+  connect(
+    server: McpServerConfig,
+    identity: FactoryIdentity,
+    oauth?: FactoryOAuthOptions,
+  ): Promise<Connection>;
+  /** The factory behind a connection, for hosts that keep it (the connection manager). */
+  factory(server: McpServerConfig, identity: FactoryIdentity, oauth?: FactoryOAuthOptions): ConnectionFactory;
+  /** O7, O8, AR-2: the redirect came back; finish the flow it belongs to. */
+  completeAuthorization(callback: AuthorizationCallback): ReturnType<typeof completeAuthorization>;
+}
+
+/** The token store's refresher: O9 at the token endpoint bound at authorization time. */
+export function engineRefresher(
+  fetchFor: (to: Lane, label?: string) => FetchLike,
+  recorder: TimelineRecorder,
+): Refresher {
+  return (req) =>
+    refreshTokens(
+      {
+        client: bindingOf(req.client),
+        metadata: (req.client.authorizationServerMetadata ?? {
+          issuer: req.client.issuer,
+        }) as AuthorizationServerMetadata,
+        refreshToken: req.refreshToken,
+        signal: req.signal,
+        ...(req.client.resource ? { resource: req.client.resource } : {}),
+        ...(req.scope ? { scope: req.scope } : {}),
+      },
+      fetchFor,
+      recorder,
+    );
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const clock = options.clock ?? new RealClock();
+  const stores = options.stores ?? memoryStores();
+  const recorder = options.recorder ?? new TimelineRecorder(clock);
+  const fetchFor = options.fetchFor ?? (() => (input, init) => fetch(input, init));
+  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const secretBox = options.secretBox ?? new AesGcmSecretBox({ settings: stores.settings });
+  const flowStore = new FlowStore({
+    store: stores.flows,
+    clock,
+    recorder,
+    handlingTimeoutMs: timings.oauthHandlingTimeoutMs,
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.flowChannel ? { channel: options.flowChannel } : {}),
+  });
+  const tokenStore = new TokenStore({
+    store: stores.tokens,
+    box: secretBox,
+    clock,
+    recorder,
+    refresher: engineRefresher(fetchFor, recorder),
+  });
+  const deps: FactoryDeps = {
+    clock,
+    recorder,
+    fetchFor,
+    flowStore,
+    tokenStore,
+    breaker: new CircuitBreaker(clock),
+    timings,
+    redirectUri: options.redirectUri,
+    secretBox,
+    ...(options.obo ? { obo: options.obo } : {}),
+    ...(options.isTrustedAuthor ? { isTrustedAuthor: options.isTrustedAuthor } : {}),
+    ...(options.oauthStart ? { oauthStart: options.oauthStart } : {}),
+  };
+  return {
+    deps,
+    clock,
+    recorder,
+    flowStore,
+    tokenStore,
+    connect: (server, identity, oauth) => ConnectionFactory.create(deps, { server, identity }, oauth),
+    factory: (server, identity, oauth) => new ConnectionFactory(deps, server, identity, oauth),
+    completeAuthorization: (callback) => completeAuthorization(deps, callback),
+  };
+}
