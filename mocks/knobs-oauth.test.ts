@@ -53,6 +53,15 @@ describe('token lifetimes and rotation', () => {
     expect(e.message).toMatch(/expired/);
   });
 
+  it('K-issueRefreshTokens: off, a grant carries no refresh token at all', async () => {
+    world.setKnobs('dcr', { issueRefreshTokens: false });
+    const g = await grant(DCR);
+    expect(g.tokens.refresh_token).toBeUndefined();
+    expect([...(world.authServer('dcr')?.state.tokens.values() ?? [])].map((t) => t.kind)).toEqual([
+      'access',
+    ]);
+  });
+
   it('K-refreshRotation: with rotation off a refresh returns no new refresh token and the old one stays valid', async () => {
     world.setKnobs('dcr', { refreshRotation: false });
     const g = await grant(DCR);

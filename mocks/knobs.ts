@@ -25,6 +25,8 @@ export interface MockKnobs {
   accessTokenTtlSec: number;
   /** Refresh token lifetime in seconds; `null` = no expiry (none reported). */
   refreshTokenTtlSec: number | null;
+  /** Whether the AS issues refresh tokens at all (clients must not assume one, SCP-6). */
+  issueRefreshTokens: boolean;
   /** Whether a refresh_token grant rotates the refresh token (OAuth 2.1 §4.3.1 for public clients). */
   refreshRotation: boolean;
   /** Whether presenting a rotated-out refresh token again revokes the whole grant. */
@@ -64,6 +66,7 @@ export interface MockKnobs {
 export const DEFAULT_KNOBS: Readonly<MockKnobs> = Object.freeze({
   accessTokenTtlSec: 3600,
   refreshTokenTtlSec: null,
+  issueRefreshTokens: true,
   refreshRotation: true,
   reuseDetection: true,
   tokenLatencyMs: 0,
@@ -111,6 +114,13 @@ export const KNOBS: readonly KnobDescriptor[] = [
     description: 'How long refresh tokens live; empty means they never expire.',
     kind: 'nullableNumber',
     ruleIds: ['T2'],
+  },
+  {
+    key: 'issueRefreshTokens',
+    label: 'Issue refresh tokens',
+    description: 'Off: grants come without a refresh token, so expiry means a new authorization.',
+    kind: 'boolean',
+    ruleIds: ['SCP-6'],
   },
   {
     key: 'refreshRotation',

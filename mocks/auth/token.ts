@@ -148,7 +148,14 @@ async function authorizationCodeGrant(
   };
   rec.grantId = grant.id;
   as.state.grants.set(grant.id, grant);
-  return json(await issueTokens(as, grant, client, client.grant_types.includes('refresh_token')));
+  return json(
+    await issueTokens(
+      as,
+      grant,
+      client,
+      client.grant_types.includes('refresh_token') && as.ctx.knobs().issueRefreshTokens,
+    ),
+  );
 }
 
 async function refreshTokenGrant(

@@ -54,11 +54,15 @@ export const TOOLS: readonly MockTool[] = [
   {
     name: 'echo',
     title: 'Echo',
-    description: 'Returns the message it is given.',
-    inputSchema: obj({ message: { type: 'string', description: 'Text to echo back' } }, ['message']),
+    description: 'Returns the message (or text) it is given.',
+    inputSchema: obj({
+      message: { type: 'string', description: 'Text to echo back' },
+      text: { type: 'string', description: 'Same as message' },
+    }),
     async run(args) {
-      if (typeof args.message !== 'string') return inputError('message must be a string.');
-      return textResult(args.message);
+      const value = args.message ?? args.text;
+      if (typeof value !== 'string') return inputError('Send the text to echo as "message" (or "text").');
+      return textResult(value);
     },
   },
   {
