@@ -1,5 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { isNetworkError } from './http';
+import type { WorldHandler } from './shared-world';
 import { MockWorld } from './world';
 
 /**
@@ -7,7 +8,7 @@ import { MockWorld } from './world';
  * `setupWorker` (browser.ts) and `setupServer` (node.ts) both use it, so every environment runs the
  * same servers.
  */
-export function mockHandlers(world: MockWorld) {
+export function mockHandlers(world: WorldHandler) {
   return [
     http.all(
       ({ request }) => MockWorld.owns(request.url),

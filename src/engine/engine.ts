@@ -13,6 +13,9 @@ import type {
   OboResolver,
 } from './factory/types';
 import { FlowStore } from './flows';
+import { createInstrumentedFetch } from './net/instrumented-fetch';
+import type { StepGate } from './net/step-gate';
+import type { UrlPolicy } from './net/url-policy';
 import { refreshTokens } from './oauth/refresh';
 import type { AuthorizationCallback, AuthorizationServerMetadata, FetchLike } from './oauth/types';
 import { memoryStores } from './store/memory';
@@ -25,8 +28,16 @@ export interface EngineOptions {
   clock?: Clock;
   stores?: EngineStores;
   recorder?: TimelineRecorder;
-  /** How requests leave the engine; default: global fetch, unrecorded. The hosts pass the instrumented fetch. */
+  /**
+   * How requests leave the engine. Default: the instrumented fetch over `fetch` (global fetch by
+   * default), recording every exchange and applying `policy` and `gate`.
+   */
   fetchFor?: (to: Lane, label?: string) => FetchLike;
+  fetch?: FetchLike;
+  /** D8: SSRF protection and allow-lists, checked before any request. */
+  policy?: UrlPolicy;
+  /** Step-through: every outgoing request waits for a person. */
+  gate?: StepGate;
   redirectUri: string;
   timings?: Partial<FactoryTimings>;
   secretBox?: SecretBox;
@@ -84,7 +95,16 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? new RealClock();
   const stores = options.stores ?? memoryStores();
   const recorder = options.recorder ?? new TimelineRecorder(clock);
-  const fetchFor = options.fetchFor ?? (() => (input, init) => fetch(input, init));
+  const fetchFor =
+    options.fetchFor ??
+    createInstrumentedFetch({
+      recorder,
+      // The SDK tells CORS failures from others by TypeError; keep that working in the browser.
+      fetchCompatibleErrors: true,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.gate ? { gate: options.gate } : {}),
+    });
   const timings = { ...DEFAULT_TIMINGS, ...options.timings };
   const secretBox = options.secretBox ?? new AesGcmSecretBox({ settings: stores.settings });
   const flowStore = new FlowStore({

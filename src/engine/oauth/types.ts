@@ -5,15 +5,14 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/client';
 
+/** fetch's shape; the engine passes its instrumented fetch so every OAuth request is on the timeline. */
+export type { FetchLike } from '../net/instrumented-fetch';
 export type {
   AuthorizationServerMetadata,
   OAuthClientInformationMixed,
   OAuthProtectedResourceMetadata,
   OAuthTokens,
 };
-
-/** fetch's shape; the engine passes its instrumented fetch so every OAuth request is on the timeline. */
-export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
 /** Authorization spec revisions the engine speaks (mcp-auth-requirements.md). */
 export type AuthRevision = '2025-03-26' | '2025-06-18' | '2025-11-25' | '2026-07-28';

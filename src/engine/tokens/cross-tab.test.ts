@@ -36,6 +36,29 @@ afterEach(() => {
 });
 
 describe('T8: refresh single-flight across tabs', () => {
+  it('T8: a forced refresh that names the refused token does not redeem when another tab already replaced it', async () => {
+    const locks = new InProcessLockManager();
+    const { tabA, tabB, redemptions, clock } = await twoTabs(locks);
+    // Both tabs were refused access-grant-0001; tab A refreshes first and finishes.
+    const a = tabA.tokens.getTokens(KEY, { forceRefresh: true, rejectedAccessToken: grant.access_token });
+    await settle(20);
+    await clock.advance(1_000);
+    expect((await a)?.access_token).toBe('access-rotated-1');
+    // Tab B only now gets to it: its own view is already the new token, but it names the old one.
+    const b = await tabB.tokens.getTokens(KEY, {
+      forceRefresh: true,
+      rejectedAccessToken: grant.access_token,
+    });
+    expect(b?.access_token).toBe('access-rotated-1');
+    expect(redemptions).toHaveLength(1);
+    // Refusing the new token too does redeem (with the rotated refresh token).
+    const c = tabB.tokens.getTokens(KEY, { forceRefresh: true, rejectedAccessToken: 'access-rotated-1' });
+    await settle(20);
+    await clock.advance(1_000);
+    expect((await c)?.access_token).toBe('access-rotated-2');
+    expect(redemptions.map((r) => r.refreshToken)).toEqual(['refresh-grant-0001', 'refresh-rotated-1']);
+  });
+
   it('T8: two instances with a shared lock manager redeem the refresh token once', async () => {
     const locks = new InProcessLockManager();
     const { clock, tabA, tabB, redemptions } = await twoTabs(locks);

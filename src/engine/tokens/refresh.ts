@@ -25,6 +25,8 @@ export interface RefreshPlan {
   force: boolean;
   /** The access record revision the caller saw when it decided to refresh (for `force`). */
   observedAccessRev: string | undefined;
+  /** The access token the server refused (for `force`): any other valid stored token is newer. */
+  rejectedAccessToken?: string;
 }
 
 /** LabError('reauth_required') with a message that names the server and why. Rule T3/T5. */
@@ -69,7 +71,11 @@ async function redeem(
   // interactive grant or another tab (T8) may have replaced it meanwhile.
   const view = await readView(ctx.records, log, key);
   const now = ctx.clock.now();
-  if (accessValid(view, now) && (!plan.force || view.access?.record.rev !== plan.observedAccessRev)) {
+  const replaced =
+    plan.rejectedAccessToken !== undefined
+      ? view.access?.secrets.access_token !== plan.rejectedAccessToken
+      : view.access?.record.rev !== plan.observedAccessRev;
+  if (accessValid(view, now) && (!plan.force || replaced)) {
     log.decision(
       key,
       'T8: a fresh access token was stored meanwhile (another tab or flight); not redeeming',

@@ -96,7 +96,7 @@ export class TokenStore {
    */
   async getTokens(key: CredentialKey, options: GetTokensOptions = {}): Promise<Tokens | undefined> {
     assertCredentialKey(key);
-    const { forceRefresh = false, signal, scope } = options;
+    const { forceRefresh = false, signal, scope, rejectedAccessToken } = options;
     if (signal?.aborted)
       throw new LabError('aborted', 'Failed to get tokens: the caller cancelled.', { ruleIds: ['T4'] });
     const view = await readView(this.#records, this.#log, key);
@@ -108,6 +108,19 @@ export class TokenStore {
         ruleIds: ['T3'],
         data: { accessToken: mask(stored.access_token), expiresAt: stored.expires_at },
       });
+      return stored;
+    }
+    if (
+      forceRefresh &&
+      stored &&
+      rejectedAccessToken !== undefined &&
+      stored.access_token !== rejectedAccessToken
+    ) {
+      this.#log.decision(
+        key,
+        `T8: the refused token was already replaced by ${mask(stored.access_token)}; not redeeming`,
+        ['T8', 'T4'],
+      );
       return stored;
     }
     const why = forceRefresh ? 'refresh forced' : view.access ? 'access token expired' : 'no access token';
@@ -123,7 +136,13 @@ export class TokenStore {
         'T3',
       ]);
     }
-    const plan = { key, scope, force: forceRefresh, observedAccessRev: view.access?.record.rev };
+    const plan = {
+      key,
+      scope,
+      force: forceRefresh,
+      observedAccessRev: view.access?.record.rev,
+      ...(rejectedAccessToken !== undefined ? { rejectedAccessToken } : {}),
+    };
     const { promise, joined } = this.#flights.run(
       flightKey(key, scope),
       (s) => runRefresh(this.#refresh, plan, s),

@@ -100,6 +100,12 @@ export interface GetTokensOptions {
   signal?: AbortSignal;
   /** The scope to ask for on refresh; refreshes are single-flight per scope. */
   scope?: string;
+  /**
+   * With `forceRefresh`: the access token the server refused. When the store already holds a
+   * different valid one (another tab or flight refreshed in the meantime), that one is returned
+   * and nothing is redeemed (T8). Without it, "in the meantime" means since this call started.
+   */
+  rejectedAccessToken?: string;
 }
 
 /**

@@ -1,0 +1,67 @@
+import { LabError } from '../../engine/errors';
+import type { Authorizer } from '../../engine/factory/authorizers';
+import type { AuthorizationCallback } from '../../engine/oauth/types';
+
+/** The channel the callback page posts the redirect's parameters on. */
+export const CALLBACK_CHANNEL = 'mcp-lab-oauth-callback';
+export const CALLBACK_PATH = '/oauth/callback';
+
+/**
+ * The callback page (`/oauth/callback`, opened by the authorization server in the popup): hands
+ * `code`, `state`, `iss` or the error to the tab that waits, then closes itself.
+ */
+export function handleCallbackPage(location: Location): boolean {
+  if (location.pathname !== CALLBACK_PATH) return false;
+  const params = new URLSearchParams(location.search);
+  const callback: AuthorizationCallback = {};
+  for (const k of ['code', 'state', 'iss', 'error', 'error_description'] as const) {
+    const v = params.get(k);
+    if (v !== null) callback[k] = v;
+  }
+  const channel = new BroadcastChannel(CALLBACK_CHANNEL);
+  channel.postMessage(callback);
+  channel.close();
+  // Only a window this page opened may close; a direct visit just shows the message.
+  setTimeout(() => window.close(), 50);
+  return true;
+}
+
+/**
+ * Opens the authorization URL in a popup and resolves with the parameters the callback page
+ * posts back for the same `state`.
+ */
+export function popupAuthorizer(timeoutMs = 10 * 60_000): Authorizer {
+  return (url) =>
+    new Promise((resolve, reject) => {
+      const state = new URL(url).searchParams.get('state');
+      const channel = new BroadcastChannel(CALLBACK_CHANNEL);
+      const done = (fn: () => void) => {
+        clearTimeout(timer);
+        channel.close();
+        fn();
+      };
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              new LabError('timeout', 'Failed to authorize: the consent window was not completed in time.'),
+            ),
+          ),
+        timeoutMs,
+      );
+      channel.onmessage = (e: MessageEvent<AuthorizationCallback>) => {
+        if (e.data?.state === state) done(() => resolve(e.data));
+      };
+      const popup = window.open(url, 'mcp-lab-consent', 'popup,width=520,height=680');
+      if (!popup)
+        done(() =>
+          reject(
+            new LabError(
+              'oauth_failed',
+              'Failed to open the consent window: the browser blocked the popup.',
+              { hint: 'Allow popups for this page and try again.' },
+            ),
+          ),
+        );
+    });
+}
