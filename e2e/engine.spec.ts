@@ -52,9 +52,7 @@ test('T8 T7 F18: in Chromium on IndexedDB, a second tab reuses stored tokens and
   expect(raw).not.toContain(access ?? '');
 
   // T8: the token expires at the AS; both tabs meet a 401 at once, and the refresh token is redeemed once.
-  await a.evaluate(() =>
-    (window.mcpLab?.world.clock as unknown as { advance(ms: number): void }).advance(2 * 3600_000),
-  );
+  await a.evaluate(() => window.mcpLab?.world.advanceClock(2 * 3600_000));
   const [ra, rb] = await Promise.all([
     a.evaluate(() => window.mcpLab?.call('dcr', 'echo', { message: 'from a' })),
     b.evaluate(() => window.mcpLab?.call('dcr', 'echo', { message: 'from b' })),

@@ -178,6 +178,15 @@ export class MockWorld {
     this.#changed();
   }
 
+  /** Moves the mock servers' time forward (token lifetimes, code expiry): "it is two hours later". */
+  advanceClock(ms: number): void {
+    const clock = this.clock as Partial<AdjustableClock>;
+    if (typeof clock.advance !== 'function')
+      throw new Error('Failed to advance the mock clock: this world runs on a clock that cannot be moved.');
+    clock.advance(ms);
+    this.#changed();
+  }
+
   /** Resolves when no request is being answered (a streamed body may still be flowing). */
   idle(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
