@@ -238,6 +238,21 @@ describe('M9: the stateless 2026-07-28 era', () => {
   });
 });
 
+describe.each(SDKS)('M11: $name over the 2024-11-05 HTTP+SSE transport', (sdk) => {
+  it('M11: GET /sse announces the endpoint; POSTed requests get 202 and their answers arrive on the stream', async () => {
+    const client = await sdk.connectSse('https://noauth.mock.test/sse');
+    expect(await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).toMatchObject({
+      structuredContent: { sum: 5 },
+    });
+    const posts = world.log
+      .filter((l) => l.method === 'POST')
+      .map((l) => `${new URL(l.url).pathname}:${l.status}`);
+    expect(posts.every((p) => p === '/messages:202')).toBe(true);
+    expect(world.log.find((l) => l.method === 'GET')?.status).toBe(200);
+    await client.close();
+  });
+});
+
 describe('protected resource and authorization server metadata', () => {
   it('DISC-1: a request without a token gets 401 with a readable Bearer challenge (no error code, RFC 6750 §3.1)', async () => {
     const res = await fetch('https://dcr.mock.test/mcp', {

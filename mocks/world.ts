@@ -246,7 +246,7 @@ export class MockWorld {
     if (request.method !== 'POST') return undefined;
     const entries = [...this.#entries.values()];
     try {
-      if (entries.some((e) => e.def.mcpUrl === href)) {
+      if (entries.some((e) => e.def.mcpUrl === href || e.mcp.legacySse.messagesUrl === href)) {
         const body: unknown = JSON.parse(await request.clone().text());
         const list = Array.isArray(body) ? body : [body];
         return list
@@ -276,7 +276,12 @@ export class MockWorld {
     for (const e of this.#entries.values()) {
       const mcp = await e.mcp.handle(request, url);
       if (mcp)
-        return { endpoint: href === e.def.mcpUrl ? 'mcp' : 'prm', serverId: e.def.id, detail, response: mcp };
+        return {
+          endpoint: href === e.def.mcpUrl || e.mcp.legacySse.owns(href) ? 'mcp' : 'prm',
+          serverId: e.def.id,
+          detail,
+          response: mcp,
+        };
       for (const as of [e.as, e.as2]) {
         if (!as) continue;
         const r = await as.handle(request, url);

@@ -14,6 +14,7 @@ import {
   RpcError,
   rpcError,
 } from './jsonrpc';
+import { LegacySseEndpoint } from './legacy-sse';
 import { dispatch, type McpSession, SUPPORTED_PROTOCOL_VERSIONS } from './methods';
 import { checkModernHeaders, discoverResult, isModernRequest, modernResult } from './modern';
 
@@ -35,12 +36,15 @@ export class McpServer {
   /** Whether the PRM already points at the second authorization server. */
   migrated = false;
   readonly url: URL;
+  /** The 2024-11-05 HTTP+SSE transport at /sse and /messages on the same host. */
+  readonly legacySse: LegacySseEndpoint;
 
   constructor(
     readonly def: MockServerDef,
     readonly ctx: McpServerContext,
   ) {
     this.url = new URL(def.mcpUrl);
+    this.legacySse = new LegacySseEndpoint(this.url.origin, () => ctx.now());
   }
 
   get resource(): string {
@@ -49,6 +53,7 @@ export class McpServer {
 
   reset(): void {
     this.sessions.clear();
+    this.legacySse.streams.clear();
     this.notes = initialNotes();
     this.migrated = false;
   }
@@ -84,8 +89,29 @@ export class McpServer {
     const href = `${url.origin}${url.pathname}`;
     if (this.hasPrm() && this.prmUrls().includes(href))
       return request.method === 'GET' ? json(this.prm()) : empty(405);
+    if (this.legacySse.owns(href))
+      return this.handleMcp(request, async (auth) => {
+        if (href === this.legacySse.sseUrl)
+          return request.method === 'GET' ? this.legacySse.open() : empty(405, { allow: 'GET' });
+        if (request.method !== 'POST') return empty(405, { allow: 'POST' });
+        const forbidden = this.scopeCheck(
+          [
+            classify(
+              await request
+                .clone()
+                .json()
+                .catch(() => null),
+            ),
+          ],
+          auth,
+        );
+        if (forbidden) return forbidden;
+        return this.legacySse.post(request, url, (msg, session, emit) =>
+          this.answerOne(msg, session, auth, emit),
+        );
+      });
     if (href !== this.def.mcpUrl) return undefined;
-    return this.handleMcp(request);
+    return this.handleMcp(request, (auth) => this.route(request, auth));
   }
 
   private challenge(status: 401 | 403, params: Record<string, string | undefined>): Response {
@@ -162,12 +188,12 @@ export class McpServer {
     return undefined;
   }
 
-  private async handleMcp(request: Request): Promise<Response> {
+  private async handleMcp(request: Request, route: (auth: Auth) => Promise<Response>): Promise<Response> {
     const fault = this.injectedFault();
     if (fault) return fault;
     const authed = this.authenticate(request);
     if (authed instanceof Response) return authed;
-    const response = await this.route(request, authed.auth);
+    const response = await route(authed.auth);
     if (
       response.ok &&
       this.def.auth === 'oauth' &&

@@ -4,9 +4,11 @@
  */
 import {
   Client as ClientV2,
+  SSEClientTransport as SSETransportV2,
   StreamableHTTPClientTransport as TransportV2,
 } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport as SSETransportV1 } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { decideViaApi, type MemoryProvider } from './memory-provider';
 
@@ -18,6 +20,8 @@ export interface SdkClient {
 
 export interface Sdk {
   name: 'sdk-v1' | 'sdk-v2';
+  /** Connects over the legacy HTTP+SSE transport. */
+  connectSse(url: string): Promise<SdkClient>;
   /** Connects once; rejects with the SDK's UnauthorizedError when the user must authorize. */
   connect(
     url: string,
@@ -27,6 +31,11 @@ export interface Sdk {
 
 export const SDK_V1: Sdk = {
   name: 'sdk-v1',
+  async connectSse(url) {
+    const client = new ClientV1({ name: 'interop-v1', version: '1.0.0' });
+    await client.connect(new SSETransportV1(new URL(url)));
+    return client as unknown as SdkClient;
+  },
   async connect(url, provider) {
     const transport = new TransportV1(new URL(url), provider ? { authProvider: provider as never } : {});
     const client = new ClientV1({ name: 'interop-v1', version: '1.0.0' });
@@ -42,6 +51,11 @@ export const SDK_V1: Sdk = {
 
 export const SDK_V2: Sdk = {
   name: 'sdk-v2',
+  async connectSse(url) {
+    const client = new ClientV2({ name: 'interop-v2', version: '1.0.0' });
+    await client.connect(new SSETransportV2(new URL(url)));
+    return client as unknown as SdkClient;
+  },
   async connect(url, provider) {
     const transport = new TransportV2(new URL(url), provider ? { authProvider: provider as never } : {});
     const client = new ClientV2({ name: 'interop-v2', version: '1.0.0' });

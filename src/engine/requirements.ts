@@ -139,7 +139,7 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'refresh rotation',
   ]),
   ...range('AR-', 3, 'mcp-auth', 'engine', ['state', 'iss', 'redirect URIs and https endpoints']),
-  ...range('M', 10, 'local', 'mocks', [
+  ...range('M', 11, 'local', 'mocks', [
     'JSON-RPC errors',
     'sessions',
     '202',
@@ -150,6 +150,7 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'Apps metadata',
     '2026-07-28 era',
     'one world across tabs',
+    'HTTP+SSE transport',
   ]),
   ...range('TL', 7, 'local', 'local', [
     'JSON round-trip',

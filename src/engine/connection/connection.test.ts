@@ -143,6 +143,16 @@ describe('connection', () => {
     expect(conn.reconnectDisabled).toBe(true);
   });
 
+  it('D1: the legacy HTTP+SSE transport works too, with the bearer token on the stream and on every POST', async () => {
+    const { conn, sent } = connection({ url: 'https://dcr.mock.test/sse', transport: 'sse' });
+    conn.setAccessToken(await tokensFor());
+    await conn.connect();
+    expect(await conn.callTool('add', { a: 20, b: 22 })).toMatchObject({ structuredContent: { sum: 42 } });
+    const mcp = sent.filter((r) => r.lane === 'mcp');
+    expect(mcp[0]).toMatchObject({ method: 'GET', url: 'https://dcr.mock.test/sse' });
+    expect(mcp.every((r) => r.headers.authorization === `Bearer ${conn.accessToken}`)).toBe(true);
+  });
+
   it('D1: the optional standalone GET stream is not opened unless asked for', async () => {
     const quiet = connection({ url: OPEN }).conn;
     await quiet.connect();
