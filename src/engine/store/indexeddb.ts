@@ -53,7 +53,6 @@ export function indexedDbStores(namespace = 'mcp-lab'): EngineStores {
   return {
     flows: make('flows'),
     tokens: make('tokens'),
-    clients: make('clients'),
     settings: make('settings'),
   };
 }

@@ -35,7 +35,6 @@ export function memoryStores(): EngineStores {
   return {
     flows: new MemoryStore(),
     tokens: new MemoryStore(),
-    clients: new MemoryStore(),
     settings: new MemoryStore(),
   };
 }

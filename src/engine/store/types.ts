@@ -1,5 +1,5 @@
 /**
- * A small key-value store, one per concern (flows, tokens, clients, settings). Implementations:
+ * A small key-value store, one per concern (flows, tokens, settings). Implementations:
  * memory (Node, tests) and IndexedDB through idb-keyval (the browser).
  */
 export interface KeyValueStore<T = unknown> {
@@ -17,7 +17,11 @@ export interface KeyValueStore<T = unknown> {
   clear(): Promise<void>;
 }
 
-export type StoreName = 'flows' | 'tokens' | 'clients' | 'settings';
+/**
+ * Client registrations live in `tokens` beside the tokens they were issued to: T1 binds all three
+ * records of an identity to one credential set, which one store can update atomically.
+ */
+export type StoreName = 'flows' | 'tokens' | 'settings';
 
 /** The engine's stores. */
 export type EngineStores = Record<StoreName, KeyValueStore>;
