@@ -66,3 +66,18 @@ test('T8 T7 F18: in Chromium on IndexedDB, a second tab reuses stored tokens and
   );
   expect(calls?.filter((s) => s === 401)).toHaveLength(2);
 });
+
+test('O7: the popup authorizer gets code, state and iss back from the callback page over BroadcastChannel', async ({
+  page,
+}) => {
+  await open(page);
+  // An "authorization server" that redirects straight back: the popup lands on the callback page.
+  const callback = await page.evaluate(() =>
+    window.mcpLab?.authorizeInPopup(
+      `${location.origin}/oauth/callback?code=code-123&state=state-abc&iss=https%3A%2F%2Fas.example`,
+    ),
+  );
+  expect(callback).toEqual({ code: 'code-123', state: 'state-abc', iss: 'https://as.example' });
+  // The popup closed itself after handing the result over.
+  await expect.poll(() => page.context().pages().length).toBe(1);
+});

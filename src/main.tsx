@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import type { Connection } from './engine/connection/connection';
 import type { Engine } from './engine/engine';
 import { App } from './ui/App';
-import { handleCallbackPage } from './ui/oauth/popup';
+import { handleCallbackPage, popupAuthorizer } from './ui/oauth/popup';
 import { type MockStatus, probeMocks } from './ui/servers/mock-status';
 import './index.css';
 
@@ -19,6 +19,8 @@ declare global {
       connections: Record<string, Connection>;
       connect(serverId: string, identity?: { tenant: string; user: string }): Promise<void>;
       call(serverId: string, tool: string, args?: Record<string, unknown>): Promise<unknown>;
+      /** Opens `url` in the consent popup and resolves with what the callback page hands back. */
+      authorizeInPopup(url: string): Promise<import('./engine/oauth/types').AuthorizationCallback>;
     };
   }
 }
@@ -53,6 +55,7 @@ async function boot(): Promise<void> {
           {},
         );
       },
+      authorizeInPopup: (url) => popupAuthorizer()(url),
       async call(serverId, tool, args = {}) {
         const conn = connections[serverId];
         if (!conn) throw new Error(`Not connected to "${serverId}".`);

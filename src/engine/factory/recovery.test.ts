@@ -58,6 +58,24 @@ describe('re-authentication', () => {
     ).toBe(true);
   });
 
+  it('T5: a 503 on refresh fails this call but keeps the grant: the next call refreshes with the same refresh token', async () => {
+    const h = harness();
+    const conn = track(await h.engine.connect(DCR, alice, h.oauth()));
+    const key = { tenant: 't1', user: 'alice', server: 'dcr' };
+    const before = (await h.engine.tokenStore.list()).find((c) => c.key.server === 'dcr')?.refresh?.token;
+    clock.advance(2 * 3600_000);
+    world.setKnobs('dcr', { tokenError: { kind: 'server_error', grant: 'refresh_token', remaining: 1 } });
+    await expect(conn.callTool('echo', { message: 'x' })).rejects.toBeInstanceOf(Error);
+    expect((await h.engine.tokenStore.list()).find((c) => c.key.server === 'dcr')?.refresh).toMatchObject({
+      token: before,
+      rejected: false,
+    });
+    expect(await h.engine.tokenStore.getClient(key)).toBeDefined();
+    expect(await conn.callTool('echo', { message: 'y' })).toMatchObject({ content: [{ text: 'y' }] });
+    expect(tokenRequests()).toEqual(['authorization_code:200', 'refresh_token:500', 'refresh_token:200']);
+    expect(h.hostStarted).toHaveLength(0);
+  });
+
   it('F12: after a silent refresh the token-load flow no longer serves the rejected tokens', async () => {
     const h = harness();
     track(await h.engine.connect(DCR, alice, h.oauth()));
