@@ -162,6 +162,14 @@ it('K-responseMode: json answers POSTs with one JSON body, sse with an event str
   }
 });
 
+it('K-expireToken: one access token expires now at its AS; the next request with it is 401 expired', async () => {
+  const g = await grant(DCR);
+  expect(world.expireToken(g.tokens.access_token)).toBe(true);
+  const after = await mcpInitialize(DCR, g.tokens.access_token);
+  expect(after.challenge).toContain('expired');
+  expect(world.expireToken('not-a-token')).toBe(false);
+});
+
 it('K-revokeAllTokens: revoking at the AS makes the next call 401 and the refresh invalid_grant', async () => {
   const g = await grant(DCR);
   world.revokeAllTokens('dcr');

@@ -178,6 +178,20 @@ export class MockWorld {
     this.#changed();
   }
 
+  /** Fault action: an access token the client holds expires now at whichever mock AS issued it. */
+  expireToken(token: string): boolean {
+    for (const e of this.#entries.values())
+      for (const as of [e.as, e.as2]) {
+        const rec = as?.state.tokens.get(token);
+        if (rec) {
+          rec.expiresAt = this.clock.now();
+          this.#changed();
+          return true;
+        }
+      }
+    return false;
+  }
+
   /** Moves the mock servers' time forward (token lifetimes, code expiry): "it is two hours later". */
   advanceClock(ms: number): void {
     const clock = this.clock as Partial<AdjustableClock>;

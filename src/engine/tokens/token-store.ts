@@ -293,6 +293,44 @@ export class TokenStore {
     this.#log.event(key, { summary: `T1: deleted ${kinds.join(', ')} record(s)`, ruleIds: ['T1'] });
   }
 
+  /**
+   * A person's fault injection (the playground's Tokens panel): the stored access token expires
+   * now, so the next load refreshes (T2, T3). Conditional like every write (T6).
+   */
+  async expireAccess(key: CredentialKey): Promise<void> {
+    const view = await readView(this.#records, this.#log, key);
+    if (!view.access) return;
+    const { v: _v, gen: _g, rev, sealed: _s, ...draft } = view.access.record;
+    const now = this.#clock.now();
+    await this.#write(key, 'access', () =>
+      this.#records.writeIf(
+        key,
+        'access',
+        rev,
+        { ...draft, expiresAt: now, expirySource: 'expires_at', savedAt: now },
+        view.access?.secrets,
+      ),
+    );
+    this.#log.event(key, { summary: 'T2: access token marked expired (by a person)', ruleIds: ['T2'] });
+  }
+
+  /**
+   * A person's fault injection: the stored access token is replaced by one no server accepts, so
+   * the next request meets a 401. Returns the corrupted value.
+   */
+  async corruptAccess(key: CredentialKey): Promise<string | undefined> {
+    const view = await readView(this.#records, this.#log, key);
+    if (!view.access) return undefined;
+    const { v: _v, gen: _g, rev, sealed: _s, ...draft } = view.access.record;
+    const corrupted = `corrupted-${globalThis.crypto.randomUUID()}`;
+    this.#log.secret(corrupted);
+    await this.#write(key, 'access', () =>
+      this.#records.writeIf(key, 'access', rev, draft, { ...view.access?.secrets, access_token: corrupted }),
+    );
+    this.#log.event(key, { summary: 'T6: access token corrupted (by a person)', ruleIds: ['T6'] });
+    return corrupted;
+  }
+
   /** Every stored credential with masked secrets and decoded expiry, for a UI. Rules T1, T2, T7. */
   async list(): Promise<CredentialSummary[]> {
     const out: CredentialSummary[] = [];
