@@ -3,6 +3,8 @@ import { expect, type Page, test } from '@playwright/test';
 async function open(page: Page): Promise<Page> {
   await page.goto('/');
   await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  // These tests drive the engine directly: consent at the mocks is approved without the popup.
+  await page.evaluate(() => window.mcpLab?.lab.setAutoApprove(true));
   return page;
 }
 

@@ -1,24 +1,40 @@
 import { createEngine, type Engine } from '../engine/engine';
-import { type Authorizer, mockConsentAuthorizer } from '../engine/factory/authorizers';
+import { mockConsentAuthorizer } from '../engine/factory/authorizers';
+import type { StepGate } from '../engine/net/step-gate';
 import { indexedDbStores } from '../engine/store/indexeddb';
 import { CALLBACK_PATH, popupAuthorizer } from './oauth/popup';
 
+export const CONSENT_PATH = '/consent';
+
+/** Whether an authorization URL belongs to a mock authorization server (a service worker answers it; a popup cannot navigate there). */
+export function isMockAuthorization(url: string): boolean {
+  return new URL(url).hostname.endsWith('.mock.test');
+}
+
 /**
  * The engine as the playground hosts it: IndexedDB stores shared by every tab, cross-tab flow
- * wake-ups, the callback page on this origin, and consent through the mock decision API for mock
- * authorization servers (auto-approve) or a popup for real ones.
+ * wake-ups, the callback page on this origin. Consent: for a mock authorization server, either
+ * auto-approve (the decision API) or the playground's own consent page in a popup; for a real one,
+ * its own pages in a popup.
  */
-export function createBrowserEngine(options: { autoApproveMocks?: boolean } = {}): Engine {
+export function createBrowserEngine(options: { gate?: StepGate; autoApprove?: () => boolean } = {}): Engine {
   const engine = createEngine({
     stores: indexedDbStores('mcp-lab'),
     redirectUri: `${location.origin}${CALLBACK_PATH}`,
     flowChannel: 'mcp-lab-flows',
+    ...(options.gate ? { gate: options.gate } : {}),
     oauthStart: async (url) => {
-      const isMock = new URL(url).hostname.endsWith('.mock.test');
-      const authorizer: Authorizer =
-        isMock && options.autoApproveMocks !== false
+      const mock = isMockAuthorization(url);
+      const auto = options.autoApprove?.() ?? true;
+      const authorizer =
+        mock && auto
           ? mockConsentAuthorizer((i, init) => fetch(i, init), { decision: 'approve' }, engine.recorder)
-          : popupAuthorizer();
+          : mock
+            ? (u: string) =>
+                popupAuthorizer()(
+                  `${location.origin}${CONSENT_PATH}?${new URLSearchParams({ authorizationUrl: u })}`,
+                )
+            : popupAuthorizer();
       await engine.completeAuthorization(await authorizer(url));
     },
   });

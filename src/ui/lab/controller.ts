@@ -1,0 +1,243 @@
+import { createStore, get, set } from 'idb-keyval';
+import type { MockWorld } from '../../../mocks/world';
+import type { Connection } from '../../engine/connection/connection';
+import type { Engine } from '../../engine/engine';
+import { messageOf } from '../../engine/errors';
+import { discoverTools } from '../../engine/factory/discovery';
+import { ConnectionManager } from '../../engine/factory/manager';
+import type { StepGate } from '../../engine/net/step-gate';
+import type { CredentialKey } from '../../engine/tokens';
+import type { TokenActions } from '../tokens/actions';
+import { type LabServer, mockServers } from './servers';
+
+export interface ToolInfo {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+}
+
+export interface ConnectionView {
+  state: 'idle' | 'connecting' | 'connected' | 'error' | 'disconnected';
+  tools?: ToolInfo[];
+  error?: string;
+  oauthUrl?: string;
+  lastResult?: { tool: string; ok: boolean; text: string };
+}
+
+export interface LabState {
+  servers: LabServer[];
+  selectedId: string;
+  identity: { tenant: string; user: string };
+  connections: Record<string, ConnectionView>;
+  autoApprove: boolean;
+  stepThrough: boolean;
+}
+
+const settings = createStore('mcp-lab-playground', 'kv');
+
+/**
+ * The playground's state and actions, outside React: the engine, the shared mock world, the
+ * servers, the identity a person plays, and one connection per (identity, server).
+ */
+export class LabController implements TokenActions {
+  #state: LabState;
+  readonly #listeners = new Set<() => void>();
+  readonly manager: ConnectionManager;
+  readonly #open = new Map<string, Connection>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly world: MockWorld | undefined,
+    readonly gate: StepGate,
+  ) {
+    this.manager = new ConnectionManager(engine.deps);
+    const servers = world ? mockServers(world.servers) : [];
+    this.#state = {
+      servers,
+      selectedId: servers.find((s) => s.id === 'dcr')?.id ?? servers[0]?.id ?? '',
+      identity: { tenant: 'default', user: 'alice' },
+      connections: {},
+      autoApprove: false,
+      stepThrough: false,
+    };
+  }
+
+  /** Loads custom servers saved in IndexedDB. */
+  async load(): Promise<void> {
+    const custom = ((await get<LabServer[]>('servers', settings)) ?? []).filter((s) => s.source === 'custom');
+    this.#set({ servers: [...this.#state.servers.filter((s) => s.source === 'mock'), ...custom] });
+  }
+
+  getSnapshot = (): LabState => this.#state;
+  subscribe = (fn: () => void): (() => void) => {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  };
+
+  #set(patch: Partial<LabState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const fn of this.#listeners) fn();
+  }
+
+  #setConn(id: string, patch: Partial<ConnectionView>): void {
+    const key = this.#connKey(id);
+    const prev = this.#state.connections[key] ?? { state: 'idle' };
+    this.#set({ connections: { ...this.#state.connections, [key]: { ...prev, ...patch } } });
+  }
+
+  #connKey(id: string): string {
+    const { tenant, user } = this.#state.identity;
+    return `${tenant}/${user}/${id}`;
+  }
+
+  view(id: string): ConnectionView {
+    return this.#state.connections[this.#connKey(id)] ?? { state: 'idle' };
+  }
+
+  server(id: string): LabServer | undefined {
+    return this.#state.servers.find((s) => s.id === id);
+  }
+
+  #identity() {
+    return { tenant: this.#state.identity.tenant, user: { id: this.#state.identity.user } };
+  }
+
+  select(id: string): void {
+    this.#set({ selectedId: id });
+  }
+
+  setIdentity(identity: { tenant: string; user: string }): void {
+    this.#set({
+      identity: { tenant: identity.tenant.trim() || 'default', user: identity.user.trim() || 'alice' },
+    });
+  }
+
+  setAutoApprove(on: boolean): void {
+    this.#set({ autoApprove: on });
+  }
+
+  setStepThrough(on: boolean): void {
+    if (on) this.gate.enable();
+    else this.gate.runToEnd();
+    this.#set({ stepThrough: on });
+  }
+
+  async saveServer(server: LabServer): Promise<void> {
+    const servers = [...this.#state.servers.filter((s) => s.id !== server.id), server];
+    this.#set({ servers, selectedId: server.id });
+    await set(
+      'servers',
+      servers.filter((s) => s.source === 'custom'),
+      settings,
+    );
+  }
+
+  async removeServer(id: string): Promise<void> {
+    const servers = this.#state.servers.filter((s) => s.id !== id || s.source === 'mock');
+    this.#set({ servers, selectedId: servers[0]?.id ?? '' });
+    await set(
+      'servers',
+      servers.filter((s) => s.source === 'custom'),
+      settings,
+    );
+  }
+
+  async connect(id: string): Promise<void> {
+    const server = this.server(id);
+    if (!server) return;
+    this.#setConn(id, { state: 'connecting', error: undefined });
+    try {
+      const conn = await this.manager.get(server.config, this.#identity(), {});
+      this.#open.set(this.#connKey(id), conn);
+      conn.on('connectionChange', (state) => this.#setConn(id, { state }));
+      const { tools } = await conn.listTools();
+      this.#setConn(id, { state: 'connected', tools: tools as ToolInfo[] });
+    } catch (e) {
+      this.#setConn(id, { state: 'error', error: messageOf(e) });
+    }
+  }
+
+  async disconnect(id: string): Promise<void> {
+    const server = this.server(id);
+    if (!server) return;
+    await this.manager.close(server.config, this.#identity());
+    this.#open.delete(this.#connKey(id));
+    this.#setConn(id, { state: 'disconnected' });
+  }
+
+  /** F19: lists tools without waiting for a person. */
+  async discover(id: string): Promise<void> {
+    const server = this.server(id);
+    if (!server) return;
+    this.#setConn(id, { state: 'connecting', error: undefined });
+    const d = await discoverTools(this.engine.deps, server.config, this.#identity(), {});
+    if (d.connection) this.#open.set(this.#connKey(id), d.connection);
+    this.#setConn(id, {
+      state: d.connection ? 'connected' : d.tools.length ? 'idle' : 'error',
+      tools: d.tools as ToolInfo[],
+      ...(d.oauthUrl ? { oauthUrl: d.oauthUrl } : {}),
+      ...(d.error && !d.tools.length ? { error: d.error } : {}),
+    });
+  }
+
+  async callTool(id: string, tool: string, args: Record<string, unknown>, times = 1): Promise<void> {
+    const conn = this.#open.get(this.#connKey(id));
+    if (!conn) {
+      this.#setConn(id, { lastResult: { tool, ok: false, text: 'Not connected: connect first.' } });
+      return;
+    }
+    const runs = await Promise.allSettled(Array.from({ length: times }, () => conn.callTool(tool, args)));
+    const first = runs[0];
+    const failed = runs.filter((r) => r.status === 'rejected').length;
+    const text =
+      first?.status === 'fulfilled'
+        ? JSON.stringify(first.value, null, 2)
+        : messageOf(first?.status === 'rejected' ? first.reason : 'no result');
+    this.#setConn(id, {
+      lastResult: {
+        tool,
+        ok: failed === 0,
+        text: times > 1 ? `${times - failed} of ${times} calls succeeded.\n${text}` : text,
+      },
+    });
+  }
+
+  #serverOf(key: CredentialKey): LabServer | undefined {
+    return this.#state.servers.find((s) => s.config.name === key.server);
+  }
+
+  #connectionOf(key: CredentialKey): Connection | undefined {
+    const server = this.#serverOf(key);
+    return server ? this.#open.get(`${key.tenant}/${key.user}/${server.id}`) : undefined;
+  }
+
+  // TokenActions: each shows its consequence on the next call.
+  async expireAccess(key: CredentialKey): Promise<void> {
+    await this.engine.tokenStore.expireAccess(key);
+    const conn = this.#connectionOf(key);
+    const token = conn?.accessToken;
+    // At a mock AS the token really expires; elsewhere the connection forgets it, so the next call meets a 401.
+    if (token && !this.world?.expireToken(token)) conn?.setAccessToken(undefined);
+  }
+
+  async corruptAccess(key: CredentialKey): Promise<void> {
+    const corrupted = await this.engine.tokenStore.corruptAccess(key);
+    if (corrupted) this.#connectionOf(key)?.setAccessToken(corrupted);
+  }
+
+  async deleteRefresh(key: CredentialKey): Promise<void> {
+    await this.engine.tokenStore.delete(key, 'refresh');
+  }
+
+  async revoke(key: CredentialKey): Promise<void> {
+    const server = this.#serverOf(key);
+    if (server?.source === 'mock') this.world?.revokeAllTokens(server.id);
+  }
+
+  async clearAll(): Promise<void> {
+    for (const c of await this.engine.tokenStore.list()) await this.engine.tokenStore.delete(c.key, 'all');
+    for (const f of await this.engine.flowStore.list()) await this.engine.flowStore.deleteFlow(f.id, f.type);
+  }
+}

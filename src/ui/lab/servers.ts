@@ -1,0 +1,144 @@
+import { MOCK_CLIENT_METADATA_URL, type MockServerDef } from '../../../mocks/presets';
+import { LabError } from '../../engine/errors';
+import type { McpServerConfig } from '../../engine/factory/types';
+import type { AuthRevision } from '../../engine/oauth/types';
+
+/** A server in the playground's list: a mock preset or one a person added. */
+export interface LabServer {
+  id: string;
+  title: string;
+  description?: string;
+  source: 'mock' | 'custom';
+  config: McpServerConfig;
+}
+
+/** The presets: each mock server, configured the way its authorization server expects. */
+export function mockServers(defs: readonly MockServerDef[]): LabServer[] {
+  return defs.map((def) => {
+    const oauth: McpServerConfig['oauth'] =
+      def.id === 'prereg'
+        ? { clientId: 'mcp-lab-public', tokenEndpointAuthMethod: 'none' }
+        : def.id === 'cimd'
+          ? { clientMetadataUrl: MOCK_CLIENT_METADATA_URL }
+          : def.authSpec === '2025-03-26'
+            ? { revision: '2025-03-26' }
+            : undefined;
+    return {
+      id: def.id,
+      title: def.title,
+      description: def.description,
+      source: 'mock',
+      config: { name: def.id, url: def.mcpUrl, ...(oauth ? { oauth } : {}) },
+    };
+  });
+}
+
+export interface ServerForm {
+  title: string;
+  url: string;
+  transport: 'streamable-http' | 'sse';
+  revision: AuthRevision;
+  clientMode: 'auto' | 'preregistered' | 'cimd';
+  clientId: string;
+  clientSecret: string;
+  clientMetadataUrl: string;
+  scope: string;
+  headers: string;
+  appsEnabled: boolean;
+}
+
+export const EMPTY_FORM: ServerForm = {
+  title: '',
+  url: '',
+  transport: 'streamable-http',
+  revision: '2025-11-25',
+  clientMode: 'auto',
+  clientId: '',
+  clientSecret: '',
+  clientMetadataUrl: '',
+  scope: '',
+  headers: '',
+  appsEnabled: true,
+};
+
+/** Field → reason, for inline errors. */
+export type FormErrors = Partial<Record<keyof ServerForm, string>>;
+
+/** Parses "Name: value" lines; returns the headers or the first bad line's reason. */
+export function parseHeaders(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
+    if (!m?.[1]) return `Line ${i + 1} is not "Name: value".`;
+    if (m[1].toLowerCase() === 'authorization')
+      return 'Authorization is set by the OAuth flow; use the client settings instead.';
+    if (/[\r\n]/.test(m[2] ?? '')) return `Line ${i + 1} has a line break in its value.`;
+    out[m[1]] = m[2] ?? '';
+  }
+  return out;
+}
+
+/** Validates a server form; returns the server or the reasons, field by field. */
+export function serverFromForm(form: ServerForm, id: string): LabServer | FormErrors {
+  const errors: FormErrors = {};
+  let url: URL | undefined;
+  try {
+    url = new URL(form.url.trim());
+  } catch {
+    errors.url = 'Enter an absolute URL, like https://example.com/mcp.';
+  }
+  if (url && url.protocol !== 'https:' && url.protocol !== 'http:')
+    errors.url = `A ${url.protocol} URL cannot be an MCP server: use https (or http on localhost).`;
+  const headers = parseHeaders(form.headers);
+  if (typeof headers === 'string') errors.headers = headers;
+  if (form.clientMode === 'preregistered' && !form.clientId.trim())
+    errors.clientId = 'Enter the client id registered with the authorization server.';
+  if (form.clientMode === 'cimd') {
+    try {
+      const u = new URL(form.clientMetadataUrl.trim());
+      if (u.protocol !== 'https:' || u.pathname.length < 2)
+        errors.clientMetadataUrl = 'A Client ID Metadata Document URL is https with a path.';
+    } catch {
+      errors.clientMetadataUrl = 'Enter the https URL of the client metadata document.';
+    }
+  }
+  if (Object.keys(errors).length || !url || typeof headers === 'string') return errors;
+  const oauth: NonNullable<McpServerConfig['oauth']> = {
+    revision: form.revision,
+    ...(form.scope.trim() ? { scope: form.scope.trim() } : {}),
+    ...(form.clientMode === 'preregistered'
+      ? {
+          clientId: form.clientId.trim(),
+          ...(form.clientSecret
+            ? { clientSecret: form.clientSecret }
+            : { tokenEndpointAuthMethod: 'none' as const }),
+        }
+      : {}),
+    ...(form.clientMode === 'cimd' ? { clientMetadataUrl: form.clientMetadataUrl.trim() } : {}),
+  };
+  return {
+    id,
+    title: form.title.trim() || url.host,
+    source: 'custom',
+    config: {
+      name: id,
+      url: url.href,
+      transport: form.transport,
+      ...(Object.keys(headers).length ? { headers } : {}),
+      appsEnabled: form.appsEnabled,
+      oauth,
+    },
+  };
+}
+
+export function isServer(v: LabServer | FormErrors): v is LabServer {
+  return 'config' in v;
+}
+
+export function assertServer(v: LabServer | FormErrors): LabServer {
+  if (!isServer(v))
+    throw new LabError('invalid_input', `Failed to save the server: ${Object.values(v).join(' ')}`);
+  return v;
+}
