@@ -30,7 +30,7 @@ try {
   const firstRender = Date.now() - started;
   const inPage = await page.evaluate(() => window.__benchRender ?? null);
   const scroll = await page.evaluate(async () => {
-    const el = document.querySelector('[data-testid="timeline-scroll"]') ?? document.scrollingElement;
+    const el = document.querySelector('[data-testid="timeline-list"]') ?? document.scrollingElement;
     if (!el) return null;
     const frames = [];
     let last = performance.now();

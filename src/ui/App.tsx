@@ -184,14 +184,17 @@ export function App({
       <div className="flex h-screen flex-col bg-white text-slate-900 dark:bg-slate-950 dark:text-slate-100">
         <Header status={status} />
         <div className="flex min-h-0 flex-1">
-          <aside className="w-72 shrink-0 overflow-auto border-r border-slate-200 p-3 dark:border-slate-800">
+          <aside className="w-60 shrink-0 overflow-auto border-r border-slate-200 p-3 dark:border-slate-800">
             <ServersPanel />
           </aside>
+          <section
+            aria-label="Connection"
+            className="flex w-[26rem] shrink-0 flex-col gap-3 overflow-auto border-r border-slate-200 p-4 dark:border-slate-800"
+          >
+            <StepBanner />
+            <ConnectPanel />
+          </section>
           <main className="flex min-w-0 flex-1 flex-col">
-            <div className="flex flex-col gap-3 border-b border-slate-200 p-4 dark:border-slate-800">
-              <StepBanner />
-              <ConnectPanel />
-            </div>
             <Workbench onImport={onImport} />
           </main>
         </div>

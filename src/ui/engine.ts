@@ -35,7 +35,16 @@ export function createBrowserEngine(options: { gate?: StepGate; autoApprove?: ()
                   `${location.origin}${CONSENT_PATH}?${new URLSearchParams({ authorizationUrl: u })}`,
                 )
             : popupAuthorizer();
-      await engine.completeAuthorization(await authorizer(url));
+      const callback = await authorizer(url);
+      engine.recorder.record({
+        lane: 'user',
+        kind: 'event',
+        summary: callback.error
+          ? `The person (or the AS) refused: ${callback.error}`
+          : 'The person approved; the browser brings the code back to the callback page',
+        ruleIds: [],
+      });
+      await engine.completeAuthorization(callback);
     },
   });
   return engine;

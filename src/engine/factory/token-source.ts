@@ -21,12 +21,25 @@ export async function loadStoredTokens(
       const marker = await flowStore.createFlowWithHandler<{ expires_at: number } | null>(
         flowId,
         TOKEN_LOAD_FLOW,
+        // "No tokens" is an answer, not a failure: the flow completes with null, and an
+        // interactive flow fixes it afterwards (F12, F16).
         async () => {
-          const t = await tokenStore.getTokens(key);
+          const t = await tokenStore.getTokens(key).catch((e: unknown) => {
+            if (isLabError(e, 'reauth_required')) return null;
+            throw e;
+          });
           return t ? { expires_at: t.expires_at } : null;
         },
       );
-      if (!marker) return undefined;
+      if (!marker) {
+        recorder.record({
+          lane: 'factory',
+          kind: 'decision',
+          summary: 'No usable stored tokens: interactive OAuth will follow',
+          ruleIds: ['F18', 'T3'],
+        });
+        return undefined;
+      }
     }
     return await tokenStore.getTokens(key);
   } catch (e) {

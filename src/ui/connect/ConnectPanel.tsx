@@ -170,7 +170,9 @@ export function ConnectPanel() {
           className="flex flex-col gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700"
         >
           <label className="flex flex-col gap-1 text-sm">
-            Arguments for <span className="font-mono">{tool}</span> (JSON)
+            <span>
+              Arguments for <span className="font-mono">{tool}</span> (JSON)
+            </span>
             <textarea
               data-testid="call-args"
               rows={3}
