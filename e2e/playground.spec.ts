@@ -152,6 +152,13 @@ test('UI6: export JSON then import shows the same events; a share link opens rea
   await expect(viewer.getByTestId('recording-view')).toHaveAttribute('data-state', 'read-only');
   await expect(viewer.getByTestId('timeline-row').first()).toBeVisible();
   await expect(viewer.getByTestId('connect')).toHaveCount(0);
+  // Replay step by step.
+  await viewer.getByTestId('replay-start').click();
+  await expect(viewer.getByTestId('replay-position')).toHaveText(`0 / ${count}`);
+  await viewer.getByTestId('replay-step').click();
+  await viewer.getByTestId('replay-step').click();
+  await expect(viewer.getByTestId('replay-position')).toHaveText(`2 / ${count}`);
+  await expect(viewer.getByTestId('timeline-row')).toHaveCount(2);
   await fresh.close();
 });
 
@@ -175,4 +182,19 @@ test('UI7: no serious or critical accessibility violations on the main views', a
       ),
     ).toEqual([]);
   }
+});
+
+test('UI8 F20: another user in the same browser gets their own consent and tokens', async ({ page }) => {
+  await open(page);
+  await connectWithPopup(page, 'dcr');
+  await page.getByTestId('identity-user').fill('bob');
+  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'idle');
+  await connectWithPopup(page, 'dcr');
+  await page.getByTestId('tab-tokens').click();
+  await expect(page.getByTestId('token-set')).toHaveCount(2);
+  await expect(page.locator('[data-testid="token-set"][data-user="bob"]')).toHaveCount(1);
+  const codes = await page.evaluate(
+    () => window.mcpLab?.world.log.filter((l) => l.detail === 'authorization_code').length,
+  );
+  expect(codes).toBe(2);
 });

@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer } from '../../../mocks/node';
 import { ManualClock, RealClock } from '../clock';
 import { LabError } from '../errors';
 import { OAuthHandler } from '../oauth/handler';
 import { capturingFetchFor } from '../oauth/testing';
+import { TimelineRecorder } from '../timeline/recorder';
 import { CircuitBreaker } from './circuit-breaker';
 import { APPS_EXTENSION, Connection } from './connection';
 import type { ConnectionConfig } from './types';
@@ -206,6 +207,34 @@ describe('connection', () => {
     world.setKnobs('dcr', { mcpUnauthorizedNext: 1 });
     expect(await conn.callTool('echo', { message: 'again' })).toMatchObject({ content: [{ text: 'again' }] });
     expect(asked).toBe(2);
+  });
+});
+
+describe('diagnoses', () => {
+  it('DISC-1: a 401 whose WWW-Authenticate the page cannot read (CORS hides it) is explained on the timeline', async () => {
+    vi.stubGlobal('location', { origin: 'http://localhost:5173' });
+    try {
+      const recorder = new TimelineRecorder(new RealClock());
+      // What a browser shows a page when the server does not expose the header: the 401 without it.
+      const hidden = () => async (input: string | URL | Request, init?: RequestInit) => {
+        const res = await fetch(input, init);
+        const headers = new Headers(res.headers);
+        headers.delete('www-authenticate');
+        return new Response(res.body, { status: res.status, headers });
+      };
+      const conn = new Connection({
+        config: { serverName: 'dcr', url: DCR },
+        userId: 'a',
+        clock: new RealClock(),
+        fetchFor: hidden,
+        recorder,
+      });
+      await conn.connect().catch(() => {});
+      const warn = recorder.events.find((e) => e.ruleIds.includes('DISC-1') && e.level === 'warn');
+      expect(warn?.summary).toMatch(/Access-Control-Expose-Headers: WWW-Authenticate/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -19,6 +19,12 @@ import type {
 } from './types';
 
 export const APPS_EXTENSION = 'io.modelcontextprotocol/ui';
+
+/** Whether this runs in a page whose origin differs from `url`'s (where CORS hides response headers). */
+function crossOriginPage(url: string): boolean {
+  const here = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return typeof here === 'string' && here !== 'null' && new URL(url).origin !== here;
+}
 export const APP_MIME_TYPE = 'text/html;profile=mcp-app';
 
 export interface ConnectionOptions {
@@ -117,6 +123,14 @@ export class Connection extends Emitter<ConnectionEvents> {
         challenge = undefined;
       }
       this.#lastAuthFailure = { status: res.status, ...(challenge ? { challenge } : {}) };
+      if (!res.headers.has('www-authenticate') && crossOriginPage(this.config.url))
+        this.options.recorder?.record({
+          lane: 'host',
+          kind: 'decision',
+          level: 'warn',
+          summary: `HTTP ${res.status} without a readable WWW-Authenticate: if ${new URL(this.config.url).origin} sends one, it must also send Access-Control-Expose-Headers: WWW-Authenticate, or this page cannot see where to authorize`,
+          ruleIds: ['DISC-1'],
+        });
     }
     if (res.status === 429) this.reconnectDisabled = true;
     return res;
