@@ -198,3 +198,29 @@ test('UI8 F20: another user in the same browser gets their own consent and token
   );
   expect(codes).toBe(2);
 });
+
+test('UI9 D8: a private host is refused before any request unless its server allow-lists it; bad input is refused inline', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByTestId('server-add').click();
+  await page.getByTestId('server-form-url').fill('file:///etc/passwd');
+  await page.getByTestId('server-form-save').click();
+  await expect(page.getByTestId('server-form-error-url')).toContainText('cannot be an MCP server');
+  await page.getByTestId('server-form-url').fill('http://127.0.0.1:9/mcp');
+  await page.getByTestId('server-form-title').fill('Local');
+  await page.getByTestId('server-form-save').click();
+  await page.getByTestId('connect').click();
+  await expect(page.getByTestId('connection-error')).toContainText(/127\.0\.0\.1/);
+  const refusals = await page.evaluate(
+    () => window.mcpLab?.engine.recorder.events.filter((e) => e.ruleIds.includes('D8')).length ?? 0,
+  );
+  expect(refusals).toBeGreaterThan(0);
+  const sent = await page.evaluate(
+    () =>
+      window.mcpLab?.engine.recorder.events.filter(
+        (e) => e.kind === 'http' && e.http?.request.url.includes('127.0.0.1'),
+      ).length ?? 0,
+  );
+  expect(sent).toBe(0);
+});

@@ -116,7 +116,11 @@ async function boot(): Promise<void> {
   ]);
   const gate = new StepGate({ enabled: false });
   let lab: LabController | undefined;
-  const engine = createBrowserEngine({ gate, autoApprove: () => lab?.getSnapshot().autoApprove ?? true });
+  const engine = createBrowserEngine({
+    gate,
+    autoApprove: () => lab?.getSnapshot().autoApprove ?? true,
+    policy: { check: (url, purpose) => (lab ? lab.policy.check(url, purpose) : new URL(url)) },
+  });
   lab = new LabController(engine, mocks?.world, gate);
   await lab.load();
   const connections: Record<string, Connection> = {};

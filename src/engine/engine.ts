@@ -35,7 +35,7 @@ export interface EngineOptions {
   fetchFor?: (to: Lane, label?: string) => FetchLike;
   fetch?: FetchLike;
   /** D8: SSRF protection and allow-lists, checked before any request. */
-  policy?: UrlPolicy;
+  policy?: Pick<UrlPolicy, 'check'>;
   /** Step-through: every outgoing request waits for a person. */
   gate?: StepGate;
   redirectUri: string;

@@ -73,3 +73,16 @@ export function isLabError(e: unknown, code?: LabErrorCode): e is LabError {
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * The LabError behind an error, following `cause` a few levels: the SDK and the fetch-compatible
+ * error mode wrap the engine's own errors (a URL refusal reaches the factory inside a TypeError).
+ */
+export function labCause(e: unknown, code?: LabErrorCode): LabError | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 6 && cur; i++) {
+    if (isLabError(cur, code)) return cur;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -102,6 +102,13 @@ function Header({ status }: { status: MockStatus }) {
           title="Approve mock consent without the popup (demos and tests)"
         />
         <Toggle
+          id="ssrf-protection"
+          label="SSRF protection"
+          checked={state.ssrfProtection}
+          onChange={(v) => lab.setSsrfProtection(v)}
+          title="Refuse private, loopback and link-local hosts unless a server allow-lists them (D8)"
+        />
+        <Toggle
           id="step-through"
           label="Step through"
           checked={state.stepThrough}

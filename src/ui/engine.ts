@@ -1,6 +1,7 @@
 import { createEngine, type Engine } from '../engine/engine';
 import { mockConsentAuthorizer } from '../engine/factory/authorizers';
 import type { StepGate } from '../engine/net/step-gate';
+import type { UrlPolicy } from '../engine/net/url-policy';
 import { indexedDbStores } from '../engine/store/indexeddb';
 import { CALLBACK_PATH, popupAuthorizer } from './oauth/popup';
 
@@ -17,12 +18,15 @@ export function isMockAuthorization(url: string): boolean {
  * auto-approve (the decision API) or the playground's own consent page in a popup; for a real one,
  * its own pages in a popup.
  */
-export function createBrowserEngine(options: { gate?: StepGate; autoApprove?: () => boolean } = {}): Engine {
+export function createBrowserEngine(
+  options: { gate?: StepGate; autoApprove?: () => boolean; policy?: Pick<UrlPolicy, 'check'> } = {},
+): Engine {
   const engine = createEngine({
     stores: indexedDbStores('mcp-lab'),
     redirectUri: `${location.origin}${CALLBACK_PATH}`,
     flowChannel: 'mcp-lab-flows',
     ...(options.gate ? { gate: options.gate } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
     oauthStart: async (url) => {
       const mock = isMockAuthorization(url);
       const auto = options.autoApprove?.() ?? true;

@@ -1,7 +1,7 @@
 import { isAuthError, needsConsent } from '../connection/auth-error';
 import { Connection } from '../connection/connection';
 import type { OAuthRequiredEvent } from '../connection/types';
-import { isLabError, LabError, messageOf } from '../errors';
+import { isLabError, LabError, labCause, messageOf } from '../errors';
 import { OAuthHandler } from '../oauth/handler';
 import { REVISIONS } from '../oauth/revisions';
 import { initialScope, scopeUnion } from '../oauth/scope';
@@ -189,7 +189,7 @@ export class ConnectionFactory {
     } catch (e) {
       for (const off of this.#offListeners.splice(0)) off();
       const why = this.#oauthFailure;
-      if (why && why !== e && isAuthError(e))
+      if (why && why !== e && (isAuthError(e) || isLabError(e, 'oauth_required')))
         throw new LabError('oauth_failed', `Failed to connect to "${this.server.name}": ${why.message}`, {
           cause: e,
           ruleIds: ['F16'],
@@ -230,6 +230,9 @@ export class ConnectionFactory {
             isLabError(e, 'circuit_open') ||
             isLabError(e, 'rate_limited') ||
             isLabError(e, 'oauth_required') ||
+            // Refusals that no retry can change.
+            labCause(e, 'url_refused') !== undefined ||
+            labCause(e, 'invalid_input') !== undefined ||
             attempt >= timings.connectAttempts;
           if (stop) throw e;
           const wait = timings.connectBackoffMs * attempt;

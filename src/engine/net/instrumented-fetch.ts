@@ -25,7 +25,7 @@ export interface InstrumentedFetchOptions {
   /** The fetch that goes on the wire (default: `globalThis.fetch`, looked up per call so MSW can patch it). */
   fetch?: FetchLike;
   /** D8: URLs are checked before any request; cross-origin redirects lose their credentials. */
-  policy?: UrlPolicy;
+  policy?: Pick<UrlPolicy, 'check'>;
   /** Step-through: every request waits here before it is sent. */
   gate?: StepGate;
   /** The lane requests come from (default 'host'). */

@@ -6,6 +6,7 @@ import { messageOf } from '../../engine/errors';
 import { discoverTools } from '../../engine/factory/discovery';
 import { ConnectionManager } from '../../engine/factory/manager';
 import type { StepGate } from '../../engine/net/step-gate';
+import { UrlPolicy } from '../../engine/net/url-policy';
 import type { CredentialKey } from '../../engine/tokens';
 import type { TokenActions } from '../tokens/actions';
 import { type LabServer, mockServers } from './servers';
@@ -33,6 +34,8 @@ export interface LabState {
   connections: Record<string, ConnectionView>;
   autoApprove: boolean;
   stepThrough: boolean;
+  /** D8: refuse private, loopback and link-local hosts unless a server allow-lists them. */
+  ssrfProtection: boolean;
 }
 
 const settings = createStore('mcp-lab-playground', 'kv');
@@ -61,6 +64,7 @@ export class LabController implements TokenActions {
       connections: {},
       autoApprove: false,
       stepThrough: false,
+      ssrfProtection: true,
     };
   }
 
@@ -117,6 +121,18 @@ export class LabController implements TokenActions {
   setAutoApprove(on: boolean): void {
     this.#set({ autoApprove: on });
   }
+
+  setSsrfProtection(on: boolean): void {
+    this.#set({ ssrfProtection: on });
+  }
+
+  /** D8 for every request the engine sends: the protection switch and every server's allow-list. */
+  readonly policy = {
+    check: (url: string | URL, purpose?: string): URL => {
+      const allowList = this.#state.servers.flatMap((s) => s.allowList ?? []);
+      return new UrlPolicy({ ssrfProtection: this.#state.ssrfProtection, allowList }).check(url, purpose);
+    },
+  };
 
   setStepThrough(on: boolean): void {
     if (on) this.gate.enable();

@@ -1,6 +1,7 @@
 import { MOCK_CLIENT_METADATA_URL, type MockServerDef } from '../../../mocks/presets';
 import { LabError } from '../../engine/errors';
 import type { McpServerConfig } from '../../engine/factory/types';
+import { UrlPolicy } from '../../engine/net/url-policy';
 import type { AuthRevision } from '../../engine/oauth/types';
 
 /** A server in the playground's list: a mock preset or one a person added. */
@@ -10,6 +11,8 @@ export interface LabServer {
   description?: string;
   source: 'mock' | 'custom';
   config: McpServerConfig;
+  /** D8: private or loopback hosts this server may reach although SSRF protection is on. */
+  allowList?: string[];
 }
 
 /** The presets: each mock server, configured the way its authorization server expects. */
@@ -45,6 +48,8 @@ export interface ServerForm {
   scope: string;
   headers: string;
   appsEnabled: boolean;
+  /** Hosts allowed despite SSRF protection, comma or space separated. */
+  allowList: string;
 }
 
 export const EMPTY_FORM: ServerForm = {
@@ -59,6 +64,7 @@ export const EMPTY_FORM: ServerForm = {
   scope: '',
   headers: '',
   appsEnabled: true,
+  allowList: '',
 };
 
 /** Field → reason, for inline errors. */
@@ -104,9 +110,17 @@ export function serverFromForm(form: ServerForm, id: string): LabServer | FormEr
       errors.clientMetadataUrl = 'Enter the https URL of the client metadata document.';
     }
   }
+  const allowList = form.allowList.split(/[\s,]+/).filter(Boolean);
+  try {
+    new UrlPolicy({ allowList });
+  } catch (e) {
+    errors.allowList = (e as Error).message;
+  }
   if (Object.keys(errors).length || !url || typeof headers === 'string') return errors;
+  // An oauth block makes the server "known to need OAuth" (F5: authorize before the first request),
+  // so it is written only when the person set something; otherwise the first 401 tells.
   const oauth: NonNullable<McpServerConfig['oauth']> = {
-    revision: form.revision,
+    ...(form.revision !== EMPTY_FORM.revision ? { revision: form.revision } : {}),
     ...(form.scope.trim() ? { scope: form.scope.trim() } : {}),
     ...(form.clientMode === 'preregistered'
       ? {
@@ -122,13 +136,14 @@ export function serverFromForm(form: ServerForm, id: string): LabServer | FormEr
     id,
     title: form.title.trim() || url.host,
     source: 'custom',
+    ...(allowList.length ? { allowList } : {}),
     config: {
       name: id,
       url: url.href,
       transport: form.transport,
       ...(Object.keys(headers).length ? { headers } : {}),
       appsEnabled: form.appsEnabled,
-      oauth,
+      ...(Object.keys(oauth).length ? { oauth } : {}),
     },
   };
 }

@@ -153,6 +153,17 @@ export function ServerEditor({ onClose }: { onClose: () => void }) {
         />
       </label>
       {err('headers')}
+      <label className="flex flex-col gap-1">
+        Allow private hosts (SSRF allow-list)
+        <input
+          data-testid="server-form-allow-list"
+          className={input}
+          placeholder="localhost:3000, 10.0.0.5"
+          value={form.allowList}
+          onChange={(e) => field('allowList', e.target.value)}
+        />
+      </label>
+      {err('allowList')}
       <label className="flex items-center gap-2">
         <input
           type="checkbox"
