@@ -86,21 +86,43 @@ export function deriveLabel(method: string, url: string, body: string | undefine
 const EXPLANATIONS: Array<[RegExp, string]> = [
   [
     /^token: authorization_code$/,
-    'Exchange the authorization code and the PKCE code_verifier for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5).',
+    'The person said yes, and the authorization server sent back a one-time code. Now the client trades that code for tokens, and proves it is the same client that started (it sends the PKCE code_verifier whose hash went out with the request). The code works once and only for this client (RFC 6749 §4.1.3, RFC 7636 §4.5; rule O8).',
   ],
-  [/^token: refresh_token$/, 'Use the refresh token to get a new access token (RFC 6749 §6).'],
+  [
+    /^token: refresh_token$/,
+    'The access token was refused or is about to expire. Instead of asking the person again, the client quietly sends its refresh token to the token endpoint it used before and gets a new access token; if the server rotates refresh tokens, the old one stops working now (RFC 6749 §6; rules O9, F10, T4).',
+  ],
   [/^token: /, 'Ask the token endpoint for a token (RFC 6749 §3.2).'],
   [
-    /^PRM discovery$/,
-    'Read the protected resource metadata to learn which authorization server protects this MCP server (RFC 9728 §3).',
+    /^PRM( discovery)?$/,
+    'The MCP server said "401: sign in first". To find out where to sign in, the client reads the server\'s protected resource metadata: which authorization server protects it and which scopes exist. The resource it names must be this server (RFC 9728 §3; rules O1, O2).',
   ],
   [
     /^AS metadata$/,
-    "Read the authorization server's metadata: its endpoints and what it supports (RFC 8414 §3).",
+    'Next the client asks the authorization server to describe itself: where its login page, token endpoint and registration endpoint are, and which security features (PKCE with S256) it supports. Its issuer must match the address it was found at (RFC 8414 §3; rules O3, O4).',
   ],
-  [/^registration$/, 'Register this client with the authorization server (RFC 7591 §3).'],
-  [/^revocation$/, 'Revoke a token (RFC 7009 §2).'],
-  [/^initialize$/, 'Open an MCP session: agree on the protocol version and capabilities (MCP lifecycle).'],
+  [
+    /^(registration|register)$/,
+    'The authorization server does not know this client yet, so the client registers itself: its name and the address the person should be sent back to. It gets a client_id to use from now on (RFC 7591 §3; rule O5).',
+  ],
+  [/^revocation$/, 'Tell the authorization server that a token must no longer be accepted (RFC 7009 §2).'],
+  [
+    /^initialize$/,
+    'Open an MCP session with the server: both sides agree on the protocol version and say what they can do. If the request carries an access token, the server checks it first (MCP lifecycle; rule D1).',
+  ],
+  [
+    /^notifications\/initialized$/,
+    'Tell the server the session is ready; it answers 202 with no body (MCP lifecycle).',
+  ],
+  [/^tools\/list/, 'Ask the server which tools it offers; long lists come in pages (MCP tools; rule D7).'],
+  [
+    /^tools\/call/,
+    'Run a tool on the server with the access token. A 401 here means the token is no longer good (silent refresh follows); a 403 insufficient_scope means the person must grant more (step-up) (MCP tools; rules F10, O6).',
+  ],
+  [
+    /^server\/discover$/,
+    'Ask a 2026-07-28 server what it supports, instead of opening a session (MCP 2026-07-28).',
+  ],
   [/^end session$/, 'End the MCP session (MCP transports: session management).'],
 ];
 

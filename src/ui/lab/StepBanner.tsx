@@ -16,36 +16,40 @@ export function StepBanner() {
       data-testid="step-banner"
       data-state="paused"
       role="status"
-      className="flex flex-wrap items-center gap-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+      className="flex flex-col gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
     >
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0">
         <p className="font-medium">
           Paused before{' '}
-          <span className="font-mono">
+          <span className="break-all font-mono">
             {next.method} {next.url}
           </span>
-          {pending.length > 1 && <span className="text-slate-500"> (+{pending.length - 1} waiting)</span>}
+          {pending.length > 1 && (
+            <span className="text-slate-600 dark:text-slate-400"> (+{pending.length - 1} waiting)</span>
+          )}
         </p>
         <p data-testid="step-explanation" className="text-slate-700 dark:text-slate-300">
           {next.explanation}
         </p>
       </div>
-      <button
-        type="button"
-        data-testid="step-continue"
-        onClick={() => gate.continue()}
-        className="rounded bg-amber-700 px-3 py-1.5 font-medium text-white"
-      >
-        Continue
-      </button>
-      <button
-        type="button"
-        data-testid="step-run"
-        onClick={() => lab.setStepThrough(false)}
-        className="rounded border border-amber-600 px-3 py-1.5"
-      >
-        Run to end
-      </button>
+      <div className="flex gap-2">
+        <button
+          type="button"
+          data-testid="step-continue"
+          onClick={() => gate.continue()}
+          className="rounded bg-amber-700 px-3 py-1.5 font-medium text-white"
+        >
+          Continue
+        </button>
+        <button
+          type="button"
+          data-testid="step-run"
+          onClick={() => lab.setStepThrough(false)}
+          className="rounded border border-amber-600 px-3 py-1.5"
+        >
+          Run to end
+        </button>
+      </div>
     </div>
   );
 }
