@@ -1,8 +1,8 @@
 import { RealClock } from '../engine/clock';
+import { type Authorizer, headlessAuthorizer, mockConsentAuthorizer } from '../engine/connection/authorizers';
+import type { McpServerConfig } from '../engine/connection/factory-types';
 import { createEngine } from '../engine/engine';
 import { LabError, messageOf } from '../engine/errors';
-import { type Authorizer, headlessAuthorizer, mockConsentAuthorizer } from '../engine/factory/authorizers';
-import type { McpServerConfig } from '../engine/factory/types';
 import { createInstrumentedFetch } from '../engine/net/instrumented-fetch';
 import type { AuthRevision } from '../engine/oauth/types';
 import type { TimelineEvent } from '../engine/timeline/events';

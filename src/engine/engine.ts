@@ -1,17 +1,17 @@
 import { type Clock, RealClock } from './clock';
+import { completeAuthorization } from './connection/authorization-step';
 import { CircuitBreaker } from './connection/circuit-breaker';
 import type { Connection } from './connection/connection';
-import { completeAuthorization } from './factory/authorization-step';
-import { DEFAULT_TIMINGS, type FactoryTimings } from './factory/constants';
-import { ConnectionFactory } from './factory/factory';
-import { bindingOf } from './factory/flow-metadata';
+import { ConnectionFactory } from './connection/factory';
+import { DEFAULT_TIMINGS, type FactoryTimings } from './connection/factory-constants';
 import type {
   FactoryDeps,
   FactoryIdentity,
   FactoryOAuthOptions,
   McpServerConfig,
   OboResolver,
-} from './factory/types';
+} from './connection/factory-types';
+import { bindingOf } from './connection/flow-metadata';
 import { FlowStore } from './flows';
 import { createInstrumentedFetch } from './net/instrumented-fetch';
 import type { StepGate } from './net/step-gate';

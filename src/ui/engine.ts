@@ -1,5 +1,5 @@
+import { mockConsentAuthorizer } from '../engine/connection/authorizers';
 import { createEngine, type Engine } from '../engine/engine';
-import { mockConsentAuthorizer } from '../engine/factory/authorizers';
 import type { StepGate } from '../engine/net/step-gate';
 import type { UrlPolicy } from '../engine/net/url-policy';
 import { indexedDbStores } from '../engine/store/indexeddb';

@@ -1,10 +1,10 @@
 import { createStore, get, set } from 'idb-keyval';
 import type { MockWorld } from '../../../mocks/world';
 import type { Connection } from '../../engine/connection/connection';
+import { ConnectionManager } from '../../engine/connection/manager';
+import { discoverTools } from '../../engine/connection/tool-discovery';
 import type { Engine } from '../../engine/engine';
 import { messageOf } from '../../engine/errors';
-import { discoverTools } from '../../engine/factory/discovery';
-import { ConnectionManager } from '../../engine/factory/manager';
 import type { StepGate } from '../../engine/net/step-gate';
 import { UrlPolicy } from '../../engine/net/url-policy';
 import type { CredentialKey } from '../../engine/tokens';

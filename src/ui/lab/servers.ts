@@ -1,6 +1,6 @@
 import { MOCK_CLIENT_METADATA_URL, type MockServerDef } from '../../../mocks/presets';
+import type { McpServerConfig } from '../../engine/connection/factory-types';
 import { LabError } from '../../engine/errors';
-import type { McpServerConfig } from '../../engine/factory/types';
 import { UrlPolicy } from '../../engine/net/url-policy';
 import type { AuthRevision } from '../../engine/oauth/types';
 

@@ -1,5 +1,5 @@
+import type { Authorizer } from '../../engine/connection/authorizers';
 import { LabError } from '../../engine/errors';
-import type { Authorizer } from '../../engine/factory/authorizers';
 import type { AuthorizationCallback } from '../../engine/oauth/types';
 
 /** The channel the callback page posts the redirect's parameters on. */

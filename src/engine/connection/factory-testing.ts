@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { createEngine, type Engine, type EngineOptions } from '../engine';
 import { capturingFetchFor, type SentRequest } from '../oauth/testing';
 import { type Authorizer, mockConsentAuthorizer } from './authorizers';
-import type { FactoryOAuthOptions } from './types';
+import type { FactoryOAuthOptions } from './factory-types';
 
 export const TEST_REDIRECT = 'http://localhost:5173/oauth/callback';
 

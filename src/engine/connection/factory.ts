@@ -1,19 +1,19 @@
-import { isAuthError, needsConsent } from '../connection/auth-error';
-import { Connection } from '../connection/connection';
-import type { OAuthRequiredEvent } from '../connection/types';
 import { isLabError, LabError, labCause, messageOf } from '../errors';
 import { OAuthHandler } from '../oauth/handler';
 import { REVISIONS } from '../oauth/revisions';
 import { initialScope, scopeUnion } from '../oauth/scope';
 import type { BearerChallenge } from '../oauth/types';
 import type { CredentialKey } from '../tokens';
+import { isAuthError, needsConsent } from './auth-error';
 import { coalesce, raceAbort } from './coalesce';
-import { connectDeadlineMs, silentRefreshTimeoutMs } from './constants';
+import { Connection } from './connection';
+import { connectDeadlineMs, silentRefreshTimeoutMs } from './factory-constants';
+import type { FactoryDeps, FactoryIdentity, FactoryOAuthOptions, McpServerConfig } from './factory-types';
 import { bindingOf, type OAuthFlowMetadata, sealFlow, storedClientOf } from './flow-metadata';
 import { OAUTH_FLOW, oauthFlowId, refreshKey, tokenLoadFlowId } from './ids';
 import { resolveConfig } from './placeholders';
 import { fixTokenLoadFlow, loadStoredTokens, oboToken } from './token-source';
-import type { FactoryDeps, FactoryIdentity, FactoryOAuthOptions, McpServerConfig } from './types';
+import type { OAuthRequiredEvent } from './types';
 
 const MAX_STEP_UPS = 3;
 

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer } from '../../../mocks/node';
 import type { AdjustableClock } from '../../../mocks/world';
-import type { Connection } from '../connection/connection';
 import type { LabError } from '../errors';
 import { headlessAuthorizer } from './authorizers';
+import type { Connection } from './connection';
+import { harness } from './factory-testing';
+import type { McpServerConfig } from './factory-types';
 import { ConnectionManager } from './manager';
-import { harness } from './testing';
-import type { McpServerConfig } from './types';
 
 const mocks = startMockServer();
 const world = mocks.world;

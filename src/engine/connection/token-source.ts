@@ -1,7 +1,7 @@
 import { isLabError, LabError, messageOf } from '../errors';
 import type { Tokens } from '../tokens';
+import { type FactoryDeps, type FactoryIdentity, type McpServerConfig, OboError } from './factory-types';
 import { TOKEN_LOAD_FLOW } from './ids';
-import { type FactoryDeps, type FactoryIdentity, type McpServerConfig, OboError } from './types';
 
 /**
  * F18: loads stored tokens inside a `get_tokens` flow so concurrent loads share one read (and at

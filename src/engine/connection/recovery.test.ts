@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer } from '../../../mocks/node';
 import type { AdjustableClock } from '../../../mocks/world';
-import type { Connection } from '../connection/connection';
 import type { LabError } from '../errors';
-import { connectDeadlineMs } from './constants';
-import { discoverTools } from './discovery';
+import type { Connection } from './connection';
+import { connectDeadlineMs } from './factory-constants';
+import { harness } from './factory-testing';
+import { type McpServerConfig, OboError } from './factory-types';
 import { OAUTH_FLOW, oauthFlowId, TOKEN_LOAD_FLOW, tokenLoadFlowId } from './ids';
 import { ConnectionManager } from './manager';
-import { harness } from './testing';
-import { type McpServerConfig, OboError } from './types';
+import { discoverTools } from './tool-discovery';
 
 const mocks = startMockServer();
 const world = mocks.world;

@@ -1,10 +1,10 @@
-import type { Connection } from '../connection/connection';
-import type { OAuthRequiredEvent } from '../connection/types';
 import { messageOf } from '../errors';
 import { raceAbort } from './coalesce';
-import { unauthDiscoveryTimeoutMs } from './constants';
+import type { Connection } from './connection';
 import { ConnectionFactory } from './factory';
-import type { FactoryDeps, FactoryIdentity, FactoryOAuthOptions, McpServerConfig } from './types';
+import { unauthDiscoveryTimeoutMs } from './factory-constants';
+import type { FactoryDeps, FactoryIdentity, FactoryOAuthOptions, McpServerConfig } from './factory-types';
+import type { OAuthRequiredEvent } from './types';
 
 export interface ToolDiscovery {
   tools: Array<{ name: string; [k: string]: unknown }>;

@@ -2,9 +2,9 @@ import { LabError, messageOf } from '../errors';
 import { OAuthHandler } from '../oauth/handler';
 import { oauthErrorCode } from '../oauth/sdk-errors';
 import type { AuthorizationCallback } from '../oauth/types';
+import type { FactoryDeps } from './factory-types';
 import { type OAuthFlowMetadata, storedClientOf, unsealFlow } from './flow-metadata';
 import { OAUTH_FLOW } from './ids';
-import type { FactoryDeps } from './types';
 
 export interface CompletedAuthorization {
   flowId: string;

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock';
-import type { CircuitBreaker } from '../connection/circuit-breaker';
 import type { FlowStore } from '../flows';
 import type { AuthRevision, FetchLike } from '../oauth/types';
 import type { Lane } from '../timeline/events';
 import type { TimelineRecorder } from '../timeline/recorder';
 import type { SecretBox, TokenStore } from '../tokens';
-import type { FactoryTimings, ServerTimeouts } from './constants';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { FactoryTimings, ServerTimeouts } from './factory-constants';
 import type { PlaceholderUser } from './placeholders';
 
 /** A server as a host configures it (the playground's server editor, the CLI's flags). */

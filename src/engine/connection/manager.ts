@@ -1,7 +1,7 @@
-import type { Connection } from '../connection/connection';
+import type { Connection } from './connection';
 import { ConnectionFactory } from './factory';
+import type { FactoryDeps, FactoryIdentity, FactoryOAuthOptions, McpServerConfig } from './factory-types';
 import { oauthFlowId } from './ids';
-import type { FactoryDeps, FactoryIdentity, FactoryOAuthOptions, McpServerConfig } from './types';
 
 /**
  * Connections per (tenant, user, server), cached. Concurrent requests for the same one share one
