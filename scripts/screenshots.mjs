@@ -1,29 +1,18 @@
 #!/usr/bin/env node
 // Takes the README's screenshots from the real app (production build, mock servers).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { executablePath, withPreview } from './preview.mjs';
 
-const PORT = 4181;
-const executablePath =
-  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
 const shot = (page, name) => page.screenshot({ path: `docs/screenshots/${name}.png` });
-try {
-  for (let i = 0; i < 50; i++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
+
+await withPreview(4181, async (base) => {
   const browser = await chromium.launch({
     ...(executablePath ? { executablePath } : {}),
     args: ['--no-sandbox', '--disable-gpu'],
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   const page = await context.newPage();
-  await page.goto(`http://localhost:${PORT}/`);
+  await page.goto(`${base}/`);
   await page.getByTestId('mock-worker').and(page.locator('[data-state="intercepting"]')).waitFor();
   await page.getByTestId('server-dcr').click();
   const popup = page.waitForEvent('popup');
@@ -56,6 +45,4 @@ try {
   await shot(page, 'dark');
   await browser.close();
   console.log('screenshots written to docs/screenshots/');
-} finally {
-  server.kill();
-}
+});
