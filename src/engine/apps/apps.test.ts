@@ -64,7 +64,7 @@ describe('A3: visibility', () => {
 describe('A4: resources/read from apps', () => {
   const advertised = {
     resources: ['lab://docs/readme', 'ui://mock/dashboard.html'],
-    templates: ['lab://notes/{id}'],
+    templates: ['lab://notes/{id}', 'lab://files/{name}'],
   };
   const read = (uri: string) => authorizeAppResourceRead(uri, advertised);
 
