@@ -3,6 +3,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Relative asset URLs: the static build works from any path of any static host.
+  base: './',
   plugins: [react(), tailwindcss()],
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },

@@ -76,7 +76,7 @@ test('O7: the popup authorizer gets code, state and iss back from the callback p
   // An "authorization server" that redirects straight back: the popup lands on the callback page.
   const callback = await page.evaluate(() =>
     window.mcpLab?.authorizeInPopup(
-      `${location.origin}/oauth/callback?code=code-123&state=state-abc&iss=https%3A%2F%2Fas.example`,
+      `${location.origin}/oauth-callback.html?code=code-123&state=state-abc&iss=https%3A%2F%2Fas.example`,
     ),
   );
   expect(callback).toEqual({ code: 'code-123', state: 'state-abc', iss: 'https://as.example' });

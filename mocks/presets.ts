@@ -57,6 +57,8 @@ const DEFAULT_SCOPES = ['mcp:tools', 'mcp:resources'];
 const LAB_REDIRECTS = [
   'http://localhost/oauth/callback',
   'http://127.0.0.1/oauth/callback',
+  'http://localhost/oauth-callback.html',
+  'http://127.0.0.1/oauth-callback.html',
   'http://localhost/callback',
 ];
 

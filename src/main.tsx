@@ -6,9 +6,9 @@ import { StepGate } from './engine/net/step-gate';
 import type { Recording } from './engine/timeline/events';
 import { App } from './ui/App';
 import { ConsentPage } from './ui/consent/ConsentPage';
-import { CONSENT_PATH } from './ui/engine';
+import { CONSENT_PARAM } from './ui/engine';
 import type { LabController } from './ui/lab/controller';
-import { handleCallbackPage, popupAuthorizer } from './ui/oauth/popup';
+import { popupAuthorizer } from './ui/oauth/popup';
 import { RecordingView } from './ui/RecordingView';
 import { type MockStatus, probeMocks } from './ui/servers/mock-status';
 import { decodeShare } from './ui/timeline/share';
@@ -44,10 +44,6 @@ function Playground({ status, lab }: { status: MockStatus; lab: LabController })
 }
 
 async function boot(): Promise<void> {
-  if (handleCallbackPage(window.location)) {
-    document.body.textContent = 'Authorization finished. You can close this window.';
-    return;
-  }
   const root = createRoot(document.getElementById('root') as HTMLElement);
   const bench = Number(new URLSearchParams(location.search).get('bench'));
   if (bench > 0) {
@@ -97,8 +93,8 @@ async function boot(): Promise<void> {
   } catch (e) {
     status = { state: 'failed', reason: (e as Error).message };
   }
-  if (location.pathname === CONSENT_PATH) {
-    const authorizationUrl = new URLSearchParams(location.search).get('authorizationUrl') ?? '';
+  const authorizationUrl = new URLSearchParams(location.search).get(CONSENT_PARAM);
+  if (authorizationUrl !== null) {
     root.render(
       <StrictMode>
         {authorizationUrl ? (

@@ -191,6 +191,8 @@ export const MOCK_CLIENT_METADATA = {
   redirect_uris: [
     'http://localhost/oauth/callback',
     'http://127.0.0.1/oauth/callback',
+    'http://localhost/oauth-callback.html',
+    'http://127.0.0.1/oauth-callback.html',
     'http://localhost/callback',
   ],
   grant_types: ['authorization_code', 'refresh_token'],

@@ -3,9 +3,10 @@ import { createEngine, type Engine } from '../engine/engine';
 import type { StepGate } from '../engine/net/step-gate';
 import type { UrlPolicy } from '../engine/net/url-policy';
 import { indexedDbStores } from '../engine/store/indexeddb';
-import { CALLBACK_PATH, popupAuthorizer } from './oauth/popup';
+import { callbackUrl, popupAuthorizer } from './oauth/popup';
 
-export const CONSENT_PATH = '/consent';
+/** The query parameter that turns the app into the mock consent page (a popup of its own origin). */
+export const CONSENT_PARAM = 'consent';
 
 /** Whether an authorization URL belongs to a mock authorization server (a service worker answers it; a popup cannot navigate there). */
 export function isMockAuthorization(url: string): boolean {
@@ -23,7 +24,7 @@ export function createBrowserEngine(
 ): Engine {
   const engine = createEngine({
     stores: indexedDbStores('mcp-lab'),
-    redirectUri: `${location.origin}${CALLBACK_PATH}`,
+    redirectUri: callbackUrl(),
     flowChannel: 'mcp-lab-flows',
     ...(options.gate ? { gate: options.gate } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
@@ -36,7 +37,7 @@ export function createBrowserEngine(
           : mock
             ? (u: string) =>
                 popupAuthorizer()(
-                  `${location.origin}${CONSENT_PATH}?${new URLSearchParams({ authorizationUrl: u })}`,
+                  new URL(`?${new URLSearchParams({ [CONSENT_PARAM]: u })}`, document.baseURI).href,
                 )
             : popupAuthorizer();
       const callback = await authorizer(url);

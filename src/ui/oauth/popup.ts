@@ -2,28 +2,12 @@ import type { Authorizer } from '../../engine/connection/authorizers';
 import { LabError } from '../../engine/errors';
 import type { AuthorizationCallback } from '../../engine/oauth/types';
 
-/** The channel the callback page posts the redirect's parameters on. */
+/** The channel the callback page (`public/oauth-callback.html`) posts the redirect's parameters on. */
 export const CALLBACK_CHANNEL = 'mcp-lab-oauth-callback';
-export const CALLBACK_PATH = '/oauth/callback';
 
-/**
- * The callback page (`/oauth/callback`, opened by the authorization server in the popup): hands
- * `code`, `state`, `iss` or the error to the tab that waits, then closes itself.
- */
-export function handleCallbackPage(location: Location): boolean {
-  if (location.pathname !== CALLBACK_PATH) return false;
-  const params = new URLSearchParams(location.search);
-  const callback: AuthorizationCallback = {};
-  for (const k of ['code', 'state', 'iss', 'error', 'error_description'] as const) {
-    const v = params.get(k);
-    if (v !== null) callback[k] = v;
-  }
-  const channel = new BroadcastChannel(CALLBACK_CHANNEL);
-  channel.postMessage(callback);
-  channel.close();
-  // Only a window this page opened may close; a direct visit just shows the message.
-  setTimeout(() => window.close(), 50);
-  return true;
+/** The redirect URI: a static file beside the app, so any static host serves it. */
+export function callbackUrl(base: string = document.baseURI): string {
+  return new URL('oauth-callback.html', base).href;
 }
 
 /** Opens the authorization URL in a popup and resolves with the parameters the callback page posts back. */
