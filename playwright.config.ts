@@ -9,6 +9,8 @@ import { defineConfig, devices } from '@playwright/test';
 const executablePath =
   process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const PORT = Number(process.env.E2E_PORT ?? 4174);
+/** The reference stack for real-mode tests: AS on MCP_PORT - 1, MCP on MCP_PORT. */
+const MCP_PORT = Number(process.env.E2E_MCP_PORT ?? 3012);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -40,10 +42,22 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-  },
+  webServer: [
+    {
+      command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+      // The playground offers the reference stack below as its "real" preset.
+      env: { VITE_LAB_REFERENCE_URL: `http://localhost:${MCP_PORT}/mcp` },
+    },
+    {
+      // The reference real stack (oidc-provider + SDK MCP server) with short-lived access tokens.
+      command: 'npx tsx server/main.ts',
+      url: `http://localhost:${MCP_PORT}/.well-known/oauth-protected-resource/mcp`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      env: { LAB_AS_PORT: String(MCP_PORT - 1), LAB_MCP_PORT: String(MCP_PORT), LAB_ACCESS_TOKEN_TTL: '4' },
+    },
+  ],
 });

@@ -1,4 +1,9 @@
-import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  InsufficientScopeError,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
 import type { Clock } from '../clock';
 import { LabError, messageOf } from '../errors';
 import { bearerChallenge } from '../oauth/challenge';
@@ -282,7 +287,8 @@ export class Connection extends Emitter<ConnectionEvents> {
     // SDK v2 turns a 403 insufficient_scope into InsufficientScopeError when it has no auth provider.
     const status =
       (e as { status?: unknown }).status ??
-      (e instanceof Error && e.name === 'InsufficientScopeError' ? this.#lastAuthFailure?.status : undefined);
+      // (By brand, not by name: class names do not survive minification.)
+      (InsufficientScopeError.isInstance(e) ? (this.#lastAuthFailure?.status ?? 403) : undefined);
     if (status === 429)
       return new LabError(
         'rate_limited',

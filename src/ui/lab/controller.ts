@@ -9,7 +9,7 @@ import type { StepGate } from '../../engine/net/step-gate';
 import { UrlPolicy } from '../../engine/net/url-policy';
 import type { CredentialKey } from '../../engine/tokens';
 import type { TokenActions } from '../tokens/actions';
-import { type LabServer, mockServers } from './servers';
+import { type LabServer, mockServers, referenceServer } from './servers';
 
 export interface ToolInfo {
   name: string;
@@ -70,8 +70,10 @@ export class LabController implements TokenActions {
 
   /** Loads custom servers saved in IndexedDB. */
   async load(): Promise<void> {
-    const custom = ((await get<LabServer[]>('servers', settings)) ?? []).filter((s) => s.source === 'custom');
-    this.#set({ servers: [...this.#state.servers.filter((s) => s.source === 'mock'), ...custom] });
+    const [saved, reference] = await Promise.all([get<LabServer[]>('servers', settings), referenceServer()]);
+    const custom = (saved ?? []).filter((s) => s.source === 'custom');
+    const mocks = this.#state.servers.filter((s) => s.source === 'mock');
+    this.#set({ servers: [...mocks, ...(reference ? [reference] : []), ...custom] });
   }
 
   getSnapshot = (): LabState => this.#state;

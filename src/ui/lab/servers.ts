@@ -9,7 +9,7 @@ export interface LabServer {
   id: string;
   title: string;
   description?: string;
-  source: 'mock' | 'custom';
+  source: 'mock' | 'custom' | 'real';
   config: McpServerConfig;
   /** D8: private or loopback hosts this server may reach although SSRF protection is on. */
   allowList?: string[];
@@ -156,4 +156,38 @@ export function assertServer(v: LabServer | FormErrors): LabServer {
   if (!isServer(v))
     throw new LabError('invalid_input', `Failed to save the server: ${Object.values(v).join(' ')}`);
   return v;
+}
+
+/** Where the reference real stack (`npm run server`) serves MCP; a build can point elsewhere. */
+export const REFERENCE_MCP_URL: string =
+  import.meta.env.VITE_LAB_REFERENCE_URL ?? 'http://localhost:3002/mcp';
+
+/**
+ * The "Reference server (real)" preset, when that server answers: its PRM names the AS, and both
+ * loopback hosts are allow-listed (SSRF protection refuses loopback otherwise).
+ */
+export async function referenceServer(
+  url = REFERENCE_MCP_URL,
+  timeoutMs = 1500,
+): Promise<LabServer | undefined> {
+  const u = new URL(url);
+  try {
+    const res = await fetch(`${u.origin}/.well-known/oauth-protected-resource${u.pathname}`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) return undefined;
+    const prm = (await res.json()) as { authorization_servers?: string[] };
+    const hosts = [u.host, ...(prm.authorization_servers ?? []).map((a) => new URL(a).host)];
+    return {
+      id: 'reference',
+      title: 'Reference server (real)',
+      description:
+        'oidc-provider + the official SDK server, started by npm start / npm run server. Sign in as alice / wonderland.',
+      source: 'real',
+      allowList: [...new Set(hosts)],
+      config: { name: 'reference', url },
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,59 @@
+import { expect, type Page, test } from '@playwright/test';
+
+// REAL-UI1: the playground against the reference stack (oidc-provider + the SDK server), through
+// its real login and consent pages. Access tokens live 4 s (playwright.config.ts).
+
+async function signInAndConsent(popup: Page) {
+  const username = popup.getByTestId('as-username');
+  if (await username.isVisible({ timeout: 3000 }).catch(() => false)) {
+    await username.fill('alice');
+    await popup.getByTestId('as-password').fill('wonderland');
+    await popup.getByTestId('as-login-submit').click();
+  }
+  await popup.getByTestId('as-approve').click();
+}
+
+test('REAL-UI1: real login and consent in the popup, a tool call, a silent refresh after expiry, and a step-up with the union of scopes', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  await page.getByTestId('server-reference').click();
+  let popups = 0;
+  page.on('popup', () => {
+    popups++;
+  });
+  const first = page.waitForEvent('popup');
+  await page.getByTestId('connect').click();
+  await signInAndConsent(await first);
+  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+  await page.getByTestId('tool-pick-echo').click();
+  await page.getByTestId('call-args').fill('{"message":"real"}');
+  await page.getByTestId('call-run').click();
+  await expect(page.getByTestId('call-result')).toContainText('real');
+
+  // The access token expires (4 s): the next call refreshes through real rotation, without a popup.
+  await page.waitForTimeout(5000);
+  await page.getByTestId('call-args').fill('{"message":"after expiry"}');
+  await page.getByTestId('call-run').click();
+  await expect(page.getByTestId('call-result')).toContainText('after expiry');
+  const refreshes = await page.evaluate(
+    () =>
+      window.mcpLab?.engine.recorder.events.filter(
+        (e) =>
+          e.kind === 'http' && e.http?.label === 'token: refresh_token' && e.http.response?.status === 200,
+      ).length ?? 0,
+  );
+  expect(refreshes).toBeGreaterThanOrEqual(1);
+  expect(popups).toBe(1);
+
+  // write_note needs notes:write: 403 → consent again, asking for the union of scopes.
+  await page.getByTestId('tool-pick-write_note').click();
+  await page.getByTestId('call-args').fill('{"id":"n1","text":"hello"}');
+  const second = page.waitForEvent('popup');
+  await page.getByTestId('call-run').click();
+  const consent = await second;
+  await expect(consent.getByTestId('as-scope-notes:write')).toBeVisible();
+  await signInAndConsent(consent);
+  await expect(page.getByTestId('call-result')).toContainText('Saved note n1');
+});

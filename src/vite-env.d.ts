@@ -1,0 +1,6 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** The reference real stack's MCP URL the playground offers as a preset (default http://localhost:3002/mcp). */
+  readonly VITE_LAB_REFERENCE_URL?: string;
+}
