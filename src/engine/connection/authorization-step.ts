@@ -4,7 +4,8 @@ import { oauthErrorCode } from '../oauth/sdk-errors';
 import type { AuthorizationCallback } from '../oauth/types';
 import type { FactoryDeps } from './factory-types';
 import { type OAuthFlowMetadata, storedClientOf, unsealFlow } from './flow-metadata';
-import { OAUTH_FLOW } from './ids';
+import { OAUTH_FLOW, tokenLoadFlowId } from './ids';
+import { fixTokenLoadFlow } from './token-source';
 
 export interface CompletedAuthorization {
   flowId: string;
@@ -108,6 +109,13 @@ export async function completeAuthorization(
     scope: tokens.scope ?? pending.scope ?? '',
     expiresIn: tokens.expires_in ?? null,
   });
+  // F12/F16: a token load that found nothing must not keep saying so to later loads (a reload,
+  // another tab): the grant just stored is what they should find.
+  await fixTokenLoadFlow(
+    deps,
+    tokenLoadFlowId({ tenant: meta.tenant, userId: meta.userId }, meta.serverName),
+    Date.now(),
+  );
   // The state mapping stays until it expires with the flow: a second callback must still find the
   // COMPLETED flow and report success without exchanging again (O8).
   return { flowId, serverName: meta.serverName, status: 'completed' };

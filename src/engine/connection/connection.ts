@@ -59,6 +59,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   #connecting?: Promise<void>;
   #accessToken?: string;
   #lastAuthFailure?: AuthFailure;
+  #lastAcceptedToken?: string;
   /** D6: after a 429 no automatic reconnect happens for this connection. */
   reconnectDisabled = false;
   readonly handlingTimeoutMs: number;
@@ -79,6 +80,10 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
   get accessToken(): string | undefined {
     return this.#accessToken;
+  }
+  /** The last access token a server answered with success (2xx). */
+  get lastAcceptedToken(): string | undefined {
+    return this.#lastAcceptedToken;
   }
   /** The last 401/403 this connection saw, with its parsed challenge. */
   get lastAuthFailure(): AuthFailure | undefined {
@@ -138,6 +143,7 @@ export class Connection extends Emitter<ConnectionEvents> {
         });
     }
     if (res.status === 429) this.reconnectDisabled = true;
+    if (res.ok && this.#accessToken) this.#lastAcceptedToken = this.#accessToken;
     return res;
   };
 
@@ -314,16 +320,17 @@ export class Connection extends Emitter<ConnectionEvents> {
     await this.connect();
     const client = this.#client;
     if (!client) throw new LabError('protocol', `Failed to ${what}: not connected.`);
-    try {
-      return await op(client);
-    } catch (raw) {
-      const e = this.#describe(raw);
-      if (!isAuthError(e)) throw e;
-      await this.requestOAuth(e);
+    // Up to two recoveries: a silent refresh, then (if the refreshed token is refused too) a
+    // re-authentication that the factory decides on (F13).
+    for (let recoveries = 0; ; recoveries++) {
       try {
         return await op(client);
-      } catch (again) {
-        throw this.#describe(again);
+      } catch (raw) {
+        const e = this.#describe(raw);
+        // A 403 asks for consent once per call; a 401 may need a refresh and then a re-authentication.
+        const limit = (e as { status?: unknown }).status === 403 ? 1 : 2;
+        if (!isAuthError(e) || recoveries >= limit) throw e;
+        await this.requestOAuth(e);
       }
     }
   }

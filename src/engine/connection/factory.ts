@@ -35,6 +35,8 @@ export class ConnectionFactory {
   readonly #stepUps = new Map<string, number>();
   #grantedScope: string | undefined;
   #offListeners: Array<() => void> = [];
+  /** The access token the last silent refresh produced (a 401 for it means refreshing cannot help). */
+  #refreshedToken: string | undefined;
   /** Why the last OAuth attempt failed, so a failed connect can say so (the connection rethrows the 401, D3). */
   #oauthFailure: Error | undefined;
 
@@ -260,7 +262,21 @@ export class ConnectionFactory {
       }
       // F10: silent refresh first, unless the event or a 403 / insufficient_scope says consent is needed.
       const consent = needsConsent(event);
-      if (!event.skipSilentRefresh && !consent) {
+      // The token a silent refresh just produced was refused before it ever worked: another refresh cannot help
+      // (the server may now trust another authorization server). Treat it as a failed refresh (F13).
+      const refusedAgain =
+        this.#refreshedToken !== undefined &&
+        conn.accessToken === this.#refreshedToken &&
+        conn.lastAcceptedToken !== this.#refreshedToken;
+      if (refusedAgain) {
+        this.#refreshedToken = undefined;
+        this.#decide(
+          'The freshly refreshed token was refused as well: refresh cannot help, re-authentication follows',
+          ['F13'],
+        );
+        await this.#afterRefreshFailure(event);
+        if (this.ready) return;
+      } else if (!event.skipSilentRefresh && !consent) {
         if (await this.#silentRefresh()) return;
         await this.#afterRefreshFailure(event);
         if (this.ready) return;
@@ -310,6 +326,7 @@ export class ConnectionFactory {
     }
     if (!tokens) return false;
     this.connection.setAccessToken(tokens.access_token);
+    this.#refreshedToken = tokens.access_token;
     this.#grantedScope = tokens.scope ?? this.#grantedScope;
     await fixTokenLoadFlow(this.deps, this.tokenFlowId, tokens.expires_at);
     this.#decide('Silent refresh succeeded: new token set on the connection', ['F12']);
