@@ -13,7 +13,7 @@ async function signInAndConsent(popup: Page) {
   await popup.getByTestId('as-approve').click();
 }
 
-test('REAL-UI1: real login and consent in the popup, a tool call, a silent refresh after expiry, and a step-up with the union of scopes', async ({
+test('REAL-UI1: real login and consent in the popup, a tool call, a silent refresh after expiry, a step-up with the union of scopes, and re-authentication after revocation', async ({
   page,
 }) => {
   await page.goto('/');
@@ -56,4 +56,24 @@ test('REAL-UI1: real login and consent in the popup, a tool call, a silent refre
   await expect(consent.getByTestId('as-scope-notes:write')).toBeVisible();
   await signInAndConsent(consent);
   await expect(page.getByTestId('call-result')).toContainText('Saved note n1');
+
+  // Revoke at the AS (RFC 7009): the next call is refused, the refresh is refused, and the person is asked again.
+  await page.getByTestId('tab-tokens').click();
+  await page.getByTestId('token-action-revoke').first().click();
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          window.mcpLab?.engine.recorder.events.filter(
+            (e) => e.http?.label === 'revocation' && e.http.response?.status === 200,
+          ).length ?? 0,
+      ),
+    )
+    .toBeGreaterThan(0);
+  await page.getByTestId('tool-pick-echo').click();
+  await page.getByTestId('call-args').fill('{"message":"after revocation"}');
+  const third = page.waitForEvent('popup');
+  await page.getByTestId('call-run').click();
+  await signInAndConsent(await third);
+  await expect(page.getByTestId('call-result')).toContainText('after revocation');
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import { startMockServer } from '../../mocks/node';
 import { NodeSecretBox } from '../cli/node-secret-box';
+import { mockConsentAuthorizer } from './connection/authorizers';
 import { createEngine } from './engine';
 import type { LabError } from './errors';
 import { StepGate } from './net/step-gate';
@@ -56,4 +57,32 @@ it('GATE6: with the step gate on, every outgoing request of a connect waits for 
     released.length,
   );
   await (await pending).close();
+});
+
+it('O10: engine.revoke revokes the stored grant at the AS with the client authentication of the registration (RFC 7009)', async () => {
+  const engine = createEngine({
+    ...base,
+    oauthStart: async (url) =>
+      void (await engine.completeAuthorization(await mockConsentAuthorizer(fetch)(url))),
+  });
+  const server = {
+    name: 'prereg',
+    url: 'https://prereg.mock.test/mcp',
+    oauth: {
+      clientId: 'mcp-lab-basic',
+      clientSecret: 'lab-basic-secret',
+      tokenEndpointAuthMethod: 'client_secret_basic' as const,
+    },
+  };
+  const conn = await engine.connect(server, alice, {});
+  const key = { tenant: 't', user: 'alice', server: 'prereg' };
+  expect(await engine.revoke(key)).toBe(true);
+  const revokes = engine.recorder.events.filter((e) => e.kind === 'http' && e.http?.label === 'revocation');
+  expect(revokes.map((e) => e.http?.response?.status)).toEqual([200, 200]);
+  expect(revokes.every((e) => e.http?.request.headers.authorization?.startsWith('Basic '))).toBe(true);
+  const grant = [...(mocks.world.authServer('prereg')?.state.grants.values() ?? [])][0];
+  expect(grant?.revoked).toBe(true);
+  // The client keeps its copies: the next call meets the consequence (401, refused refresh, consent).
+  expect((await engine.tokenStore.list())[0]?.refresh).toBeDefined();
+  await conn.close();
 });

@@ -17,12 +17,13 @@ import { createInstrumentedFetch } from './net/instrumented-fetch';
 import type { StepGate } from './net/step-gate';
 import type { UrlPolicy } from './net/url-policy';
 import { refreshTokens } from './oauth/refresh';
+import { revokeToken } from './oauth/revoke';
 import type { AuthorizationCallback, AuthorizationServerMetadata, FetchLike } from './oauth/types';
 import { memoryStores } from './store/memory';
 import type { EngineStores } from './store/types';
 import type { Lane } from './timeline/events';
 import { TimelineRecorder } from './timeline/recorder';
-import { AesGcmSecretBox, type Refresher, type SecretBox, TokenStore } from './tokens';
+import { AesGcmSecretBox, type CredentialKey, type Refresher, type SecretBox, TokenStore } from './tokens';
 
 export interface EngineOptions {
   clock?: Clock;
@@ -65,6 +66,8 @@ export interface Engine {
   ): Promise<Connection>;
   /** The factory behind a connection, for hosts that keep it (the connection manager). */
   factory(server: McpServerConfig, identity: FactoryIdentity, oauth?: FactoryOAuthOptions): ConnectionFactory;
+  /** RFC 7009 at the AS for every token stored for this identity (they stay stored here). */
+  revoke(key: CredentialKey): Promise<boolean>;
   /** O7, O8, AR-2: the redirect came back; finish the flow it belongs to. */
   completeAuthorization(callback: AuthorizationCallback): ReturnType<typeof completeAuthorization>;
 }
@@ -145,5 +148,22 @@ export function createEngine(options: EngineOptions): Engine {
     connect: (server, identity, oauth) => ConnectionFactory.create(deps, { server, identity }, oauth),
     factory: (server, identity, oauth) => new ConnectionFactory(deps, server, identity, oauth),
     completeAuthorization: (callback) => completeAuthorization(deps, callback),
+    revoke: (key) =>
+      tokenStore.revokeAtServer(key, async (tokens, client) => {
+        const metadata = (client.authorizationServerMetadata ?? {
+          issuer: client.issuer,
+        }) as AuthorizationServerMetadata;
+        const binding = bindingOf(client);
+        if (tokens.refreshToken)
+          await revokeToken(
+            { client: binding, metadata, token: tokens.refreshToken, hint: 'refresh_token' },
+            fetchFor,
+          );
+        if (tokens.accessToken)
+          await revokeToken(
+            { client: binding, metadata, token: tokens.accessToken, hint: 'access_token' },
+            fetchFor,
+          );
+      }),
   };
 }

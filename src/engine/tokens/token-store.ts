@@ -331,6 +331,31 @@ export class TokenStore {
     return corrupted;
   }
 
+  /**
+   * Hands the stored tokens of one identity to `revoke` (RFC 7009 at the AS), without removing
+   * them here: the playground shows what the client meets next (a 401, a refused refresh). The
+   * secrets leave the store only for this call and were registered with the redactor long ago.
+   */
+  async revokeAtServer(
+    key: CredentialKey,
+    revoke: (tokens: { accessToken?: string; refreshToken?: string }, client: StoredClient) => Promise<void>,
+  ): Promise<boolean> {
+    const view = await readView(this.#records, this.#log, key);
+    if (!view.client) return false;
+    await revoke(
+      {
+        ...(view.access ? { accessToken: view.access.secrets.access_token } : {}),
+        ...(view.refresh ? { refreshToken: view.refresh.secrets.refresh_token } : {}),
+      },
+      view.client.client,
+    );
+    this.#log.event(key, {
+      summary: 'Tokens revoked at the authorization server (by a person); kept here',
+      ruleIds: ['T1'],
+    });
+    return true;
+  }
+
   /** Every stored credential with masked secrets and decoded expiry, for a UI. Rules T1, T2, T7. */
   async list(): Promise<CredentialSummary[]> {
     const out: CredentialSummary[] = [];

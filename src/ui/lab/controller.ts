@@ -249,9 +249,9 @@ export class LabController implements TokenActions {
     await this.engine.tokenStore.delete(key, 'refresh');
   }
 
+  /** Revokes the grant at the authorization server (RFC 7009); the client keeps its copies and meets the consequence. */
   async revoke(key: CredentialKey): Promise<void> {
-    const server = this.#serverOf(key);
-    if (server?.source === 'mock') this.world?.revokeAllTokens(server.id);
+    await this.engine.revoke(key);
   }
 
   async clearAll(): Promise<void> {
