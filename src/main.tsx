@@ -115,6 +115,7 @@ async function boot(): Promise<void> {
   const engine = createBrowserEngine({
     gate,
     autoApprove: () => lab?.getSnapshot().autoApprove ?? true,
+    devProxy: () => lab?.getSnapshot().devProxy ?? false,
     policy: { check: (url, purpose) => (lab ? lab.policy.check(url, purpose) : new URL(url)) },
   });
   lab = new LabController(engine, mocks?.world, gate);

@@ -101,6 +101,15 @@ function Header({ status }: { status: MockStatus }) {
           onChange={(v) => lab.setAutoApprove(v)}
           title="Approve mock consent without the popup (demos and tests)"
         />
+        {import.meta.env.DEV && (
+          <Toggle
+            id="dev-proxy"
+            label="Dev proxy"
+            checked={state.devProxy}
+            onChange={(v) => lab.setDevProxy(v)}
+            title="Send requests to servers without CORS through npm start's proxy (private addresses refused unless LAB_PROXY_ALLOW_PRIVATE=1)"
+          />
+        )}
         <Toggle
           id="ssrf-protection"
           label="SSRF protection"

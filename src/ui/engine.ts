@@ -19,10 +19,34 @@ export function isMockAuthorization(url: string): boolean {
  * auto-approve (the decision API) or the playground's own consent page in a popup; for a real one,
  * its own pages in a popup.
  */
+/** The dev server's proxy route for servers without CORS (server/dev-proxy.ts). */
+export const PROXY_PATH = '/__lab_proxy';
+
 export function createBrowserEngine(
-  options: { gate?: StepGate; autoApprove?: () => boolean; policy?: Pick<UrlPolicy, 'check'> } = {},
+  options: {
+    gate?: StepGate;
+    autoApprove?: () => boolean;
+    policy?: Pick<UrlPolicy, 'check'>;
+    devProxy?: () => boolean;
+  } = {},
 ): Engine {
+  // With the dev proxy on, requests to other origins (not the mocks) go through `npm start`'s proxy route.
+  const wire = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (!options.devProxy?.() || url.origin === location.origin || url.hostname.endsWith('.mock.test'))
+      return fetch(input, init);
+    engine.recorder.record({
+      lane: 'host',
+      kind: 'decision',
+      summary: `Proxied through the dev server: ${url.origin}${url.pathname}`,
+      ruleIds: ['D8'],
+    });
+    const headers = new Headers(init?.headers);
+    headers.set('x-lab-proxy-target', url.href);
+    return fetch(new URL(PROXY_PATH, location.origin), { ...init, headers });
+  };
   const engine = createEngine({
+    fetch: wire,
     stores: indexedDbStores('mcp-lab'),
     redirectUri: callbackUrl(),
     flowChannel: 'mcp-lab-flows',

@@ -36,6 +36,8 @@ export interface LabState {
   stepThrough: boolean;
   /** D8: refuse private, loopback and link-local hosts unless a server allow-lists them. */
   ssrfProtection: boolean;
+  /** Send requests to servers without CORS through `npm start`'s proxy (dev only, off by default). */
+  devProxy: boolean;
 }
 
 const settings = createStore('mcp-lab-playground', 'kv');
@@ -65,6 +67,7 @@ export class LabController implements TokenActions {
       autoApprove: false,
       stepThrough: false,
       ssrfProtection: true,
+      devProxy: false,
     };
   }
 
@@ -122,6 +125,10 @@ export class LabController implements TokenActions {
 
   setAutoApprove(on: boolean): void {
     this.#set({ autoApprove: on });
+  }
+
+  setDevProxy(on: boolean): void {
+    this.#set({ devProxy: on });
   }
 
   setSsrfProtection(on: boolean): void {
