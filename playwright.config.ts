@@ -47,7 +47,7 @@ export default defineConfig({
       command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
       url: `http://localhost:${PORT}`,
       reuseExistingServer: !process.env.CI,
-      timeout: 120_000,
+      timeout: 180_000,
       // The playground offers the reference stack below as its "real" preset.
       env: { VITE_LAB_REFERENCE_URL: `http://localhost:${MCP_PORT}/mcp` },
     },
@@ -56,7 +56,7 @@ export default defineConfig({
       command: 'npx tsx server/main.ts',
       url: `http://localhost:${MCP_PORT}/.well-known/oauth-protected-resource/mcp`,
       reuseExistingServer: !process.env.CI,
-      timeout: 60_000,
+      timeout: 180_000,
       env: { LAB_AS_PORT: String(MCP_PORT - 1), LAB_MCP_PORT: String(MCP_PORT), LAB_ACCESS_TOKEN_TTL: '4' },
     },
   ],

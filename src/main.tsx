@@ -146,6 +146,10 @@ async function boot(): Promise<void> {
         return conn.callTool(tool, args);
       },
     };
+    // scenarios panel (issue 7): the catalogue for automation (Playwright, QA), loaded after boot.
+    void import('./scenarios/browser').then(({ scenarioHooks }) => {
+      window.mcpLabScenarios = scenarioHooks(world);
+    });
   }
   root.render(
     <StrictMode>

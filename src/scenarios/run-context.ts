@@ -3,6 +3,7 @@ import type { MockWorld } from '../../mocks/world';
 import type { Connection } from '../engine/connection/connection';
 import type { FactoryIdentity, McpServerConfig } from '../engine/connection/factory-types';
 import { memoryStores } from '../engine/store/memory';
+import type { EngineStores } from '../engine/store/types';
 import type { TimelineEvent } from '../engine/timeline/events';
 import { InProcessLockManager, type SecretBox } from '../engine/tokens';
 import type { ScenarioClock } from './clock';
@@ -15,6 +16,8 @@ export interface ScenarioEnvironment {
   world: MockWorld;
   clock: ScenarioClock;
   secretBox(): SecretBox;
+  /** The stores every tab of a run shares (default: fresh memory stores). */
+  stores?(): EngineStores;
 }
 
 /** Config the runner gives a mock server unless the scenario says otherwise. */
@@ -60,7 +63,7 @@ export class RunContext {
     this.desk = new ConsentDesk((n) => this.tab(n).engine);
     this.shared = {
       clock: env.clock,
-      stores: memoryStores(),
+      stores: env.stores?.() ?? memoryStores(),
       secretBox: env.secretBox(),
       locks: scenario.world.tabsShareLocks === false ? null : new InProcessLockManager(),
       timings: scenario.world.timings ?? {},

@@ -1,4 +1,5 @@
 import { messageOf } from '../engine/errors';
+import type { TimelineEvent } from '../engine/timeline/events';
 import { toText } from '../engine/timeline/export-text';
 import { TimelineModel } from '../engine/timeline/model';
 import { evaluate } from './expectations';
@@ -11,6 +12,8 @@ export type { ScenarioEnvironment } from './run-context';
 export interface RunOptions {
   /** Give up on a scenario after this much real time (default 30 s). */
   timeoutMs?: number;
+  /** Receives the run's timeline events when it ends (the playground's Scenarios panel shows them). */
+  onEvents?: (events: TimelineEvent[]) => void;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function runScenario(
     env.clock.setScale(1);
   }
   const events = ctx?.timeline ?? [];
+  options.onEvents?.(events);
   return {
     id: scenario.id,
     title: scenario.title,

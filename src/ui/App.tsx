@@ -5,6 +5,7 @@ import { KnobsPanel } from './knobs/KnobsPanel';
 import type { LabController } from './lab/controller';
 import { StepBanner } from './lab/StepBanner';
 import { LabContext, useLab } from './lab/useLab';
+import { ScenariosTab, useDeepLinkScenario } from './scenarios/ScenariosTab'; // scenarios panel (issue 7)
 import type { MockStatus } from './servers/mock-status';
 import { ServersPanel } from './servers/ServersPanel';
 import { useMockRequestCount } from './servers/useMockLog';
@@ -138,16 +139,18 @@ function Header({ status }: { status: MockStatus }) {
   );
 }
 
-type Tab = 'timeline' | 'tokens' | 'knobs';
+type Tab = 'timeline' | 'tokens' | 'knobs' | 'scenarios'; // scenarios panel (issue 7)
 
 function Workbench({ onImport }: { onImport: (r: Recording) => void }) {
   const [state, lab] = useLab();
-  const [tab, setTab] = useState<Tab>('timeline');
+  // scenarios panel (issue 7): a ?scenario= deep link opens the Scenarios tab
+  const [tab, setTab] = useState<Tab>(useDeepLinkScenario().id ? 'scenarios' : 'timeline');
   const server = lab.server(state.selectedId);
   const tabs: Array<[Tab, string]> = [
     ['timeline', 'Timeline'],
     ['tokens', 'Tokens'],
     ['knobs', 'Fault knobs'],
+    ['scenarios', 'Scenarios'], // scenarios panel (issue 7)
   ];
   return (
     <section className="flex min-h-0 flex-1 flex-col">
@@ -173,6 +176,8 @@ function Workbench({ onImport }: { onImport: (r: Recording) => void }) {
       <div role="tabpanel" className="min-h-0 flex-1 overflow-auto p-2">
         {tab === 'timeline' && <TimelinePanel recorder={lab.engine.recorder} onImport={onImport} />}
         {tab === 'tokens' && <TokensPanel engine={lab.engine} actions={lab} />}
+        {/* scenarios panel (issue 7) */}
+        {tab === 'scenarios' && lab.world && <ScenariosTab world={lab.world} />}
         {tab === 'knobs' &&
           (lab.world && server?.source === 'mock' ? (
             <KnobsPanel world={lab.world} serverId={server.id} />
