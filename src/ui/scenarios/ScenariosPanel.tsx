@@ -111,7 +111,8 @@ export function ScenariosPanel({ world }: { world: MockWorld }) {
         <p
           role="status"
           data-testid="scenarios-status"
-          className="text-sm text-slate-600 dark:text-slate-400"
+          // The summary beside it already shows the result; "Done" is only for screen readers.
+          className={busy ? 'text-sm text-slate-600 dark:text-slate-400' : 'sr-only'}
         >
           {busy
             ? `Running ${runs.running}${runs.queued.length ? `; ${runs.queued.length} queued` : ''}…`
