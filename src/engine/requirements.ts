@@ -187,6 +187,17 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'exit 0',
     'bad input',
   ]),
+  // The MCP Apps sandbox proxy (public/sandbox-proxy.js, src/ui/apps/sandbox-host.ts).
+  ...range('SBX', 8, 'local', 'local', [
+    'proxy origin differs from the host',
+    'JSON-RPC only',
+    'sandbox-* not relayed',
+    'window and origin checks',
+    'two sandbox models',
+    'rate limit',
+    'CSP line breaks refused',
+    'navigated view removed',
+  ]),
 };
 // TOK-4 is the server's duty; the client's part of it is RES-1.
 REQUIREMENTS['TOK-4'] = { title: 'audience validation', source: 'mcp-auth', owner: 'server' };
