@@ -105,3 +105,14 @@ describe('sandbox host', () => {
     expect(policyString("default-src 'none'")).toBe("default-src 'none'");
   });
 });
+
+describe('the proxy page and the engine agree', () => {
+  it('A5: the proxy falls back to exactly the strict policy buildCsp makes for a resource without _meta.ui.csp', async () => {
+    const { readFileSync } = await import('node:fs');
+    const js = readFileSync(new URL('../../../public/sandbox-proxy.js', import.meta.url), 'utf8');
+    const m = /const DEFAULT_POLICY =\s*((?:"[^"]*"\s*\+?\s*)+);/.exec(js);
+    expect(m, 'DEFAULT_POLICY not found in public/sandbox-proxy.js').not.toBeNull();
+    const policy = [...(m?.[1] ?? '').matchAll(/"([^"]*)"/g)].map((x) => x[1]).join('');
+    expect(policy).toBe(buildCsp(undefined).policy);
+  });
+});
