@@ -191,14 +191,15 @@ async function againstMocks(): Promise<string[]> {
     countSubscriptions(world, 'world');
     const first = await hc.engine.connect(DCR, alice, hc.oauth());
     await first.close();
-    const before = {
+    const measure = async () => ({
       heap: await collect(),
       recorder: live.recorder,
       world: live.world,
       process: processListeners(),
       timers: timers(),
       events: hc.engine.recorder.events.length,
-    };
+    });
+    const before = await measure();
     const refs: WeakRef<Connection>[] = [];
     let notClosed = 0;
     const t0 = performance.now();
@@ -213,14 +214,7 @@ async function againstMocks(): Promise<string[]> {
     }
     const wall = ms(t0);
     await settle();
-    const after = {
-      heap: await collect(),
-      recorder: live.recorder,
-      world: live.world,
-      process: processListeners(),
-      timers: timers(),
-      events: hc.engine.recorder.events.length,
-    };
+    const after = await measure();
     const reachable = refs.filter((r) => r.deref() !== undefined).length;
     globalThis.fetch = mswFetch;
     const refreshes = hc.engine.recorder.events.filter((e) => e.ruleIds.includes('F10')).length;
