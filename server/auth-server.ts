@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import Provider, { errors, type ProviderClient, type ProviderConfiguration } from 'oidc-provider';
 import { applyCors, type OriginPolicy, originAllowed, readBody, sendJson } from './http';
 import { DEMO_ACCOUNT, handleInteraction, INTERACTION_PREFIX } from './interactions';
@@ -44,12 +44,17 @@ const AUTHORIZE = '/auth';
 const INTROSPECTION = '/token/introspection';
 const REVOCATION = '/token/revocation';
 
+/**
+ * The AS's signing key. node:crypto, not WebCrypto: on Node 20 a WebCrypto job on a libuv pool
+ * thread can meet a stale OpenSSL error (nodejs/node#42919), and the stack has failed to start
+ * under load in CI while generating this key that way.
+ */
 async function signingKeys(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const meta = { kid: randomUUID(), alg: 'RS256', use: 'sig' };
   return {
-    privateJwk: { ...(await exportJWK(privateKey)), ...meta },
-    publicJwk: { ...(await exportJWK(publicKey)), ...meta },
+    privateJwk: { ...(privateKey.export({ format: 'jwk' }) as JWK), ...meta },
+    publicJwk: { ...(publicKey.export({ format: 'jwk' }) as JWK), ...meta },
   };
 }
 
