@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createAuthServer, DEFAULT_SCOPES, MCP_SCOPES } from './auth-server';
 import { closeServer, listen, type OriginPolicy } from './http';
 import { createMcpResourceServer } from './mcp-server';
@@ -35,8 +35,13 @@ export interface ReferenceStack {
  * `PortTakenError` ("Port 3001 is taken: set LAB_AS_PORT or stop the other process.").
  */
 export async function startReferenceStack(o: ReferenceStackOptions = {}): Promise<ReferenceStack> {
-  const asHttp = createServer();
-  const mcpHttp = createServer();
+  // The ports are taken first (the AS's issuer and the resource name need them); until both
+  // servers are built, a request gets a 503 at once instead of waiting on a socket nobody answers.
+  const starting = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'retry-after': '1', 'content-type': 'text/plain' }).end('starting');
+  };
+  const asHttp = createServer(starting);
+  const mcpHttp = createServer(starting);
   const asPort = await listen(asHttp, o.asPort ?? 0, 'LAB_AS_PORT');
   let mcpPort: number;
   try {
@@ -71,8 +76,8 @@ export async function startReferenceStack(o: ReferenceStackOptions = {}): Promis
       defaultScopes: DEFAULT_SCOPES,
       allowedOrigins,
     });
-    asHttp.on('request', as.handle);
-    mcpHttp.on('request', mcp.handle);
+    asHttp.off('request', starting).on('request', as.handle);
+    mcpHttp.off('request', starting).on('request', mcp.handle);
     return {
       asUrl,
       mcpUrl,
