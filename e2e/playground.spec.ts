@@ -168,8 +168,9 @@ test('UI7: no serious or critical accessibility violations on the main views', a
   await page.getByTestId('server-dcr').click();
   await page.getByTestId('connect').click();
   await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
-  for (const tab of ['timeline', 'tokens', 'knobs']) {
+  for (const tab of ['timeline', 'tokens', 'knobs', 'scenarios']) {
     await page.getByTestId(`tab-${tab}`).click();
+    await expect(page.getByTestId(`${tab}-panel`)).toBeVisible(); // the Scenarios panel loads on first open
     const result = await new AxeBuilder({ page }).analyze();
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(
