@@ -21,7 +21,8 @@ export function abortError(signal?: AbortSignal): Error {
   return e;
 }
 
-function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` of `clock`'s time (via its `schedule`); rejects when `signal` aborts. */
+export function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
     const onAbort = () => {

@@ -1,20 +1,4 @@
-import { abortError, type Clock } from '../engine/clock';
-
-/** Waits `ms` of `clock`'s time; rejects when `signal` aborts. */
-function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      cancel();
-      reject(abortError(signal));
-    };
-    const cancel = clock.schedule(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { type Clock, sleepWith } from '../engine/clock';
 
 /**
  * One time line for the mock world and every engine of a scenario (DESIGN.md principle 5):
@@ -56,7 +40,7 @@ export class ScenarioClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepOn(this, ms, signal);
+    return sleepWith(this, ms, signal);
   }
 }
 
@@ -93,7 +77,7 @@ export class TabClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepOn(this, ms, signal);
+    return sleepWith(this, ms, signal);
   }
 
   /** Cancels every timer; nothing scheduled on this clock runs again. */
