@@ -198,6 +198,14 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'CSP line breaks refused',
     'navigated view removed',
   ]),
+  // The MCP Apps host end (src/engine/apps/app-host.ts, src/ui/apps/).
+  ...range('AH', 5, 'local', 'local', [
+    'open-link http(s) only, without an opener',
+    'input and result after initialized',
+    'host context and its changes',
+    'teardown before removal',
+    'App lane with every bridge message, redacted',
+  ]),
 };
 // TOK-4 is the server's duty; the client's part of it is RES-1.
 REQUIREMENTS['TOK-4'] = { title: 'audience validation', source: 'mcp-auth', owner: 'server' };
