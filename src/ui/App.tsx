@@ -112,6 +112,13 @@ function Header({ status }: { status: MockStatus }) {
           />
         )}
         <Toggle
+          id="apps-enabled"
+          label="MCP Apps"
+          checked={state.appsEnabled}
+          onChange={(v) => void lab.setAppsEnabled(v)}
+          title="Render tools' MCP App views in the sandbox (A1). Off: no io.modelcontextprotocol/ui capability, no view fetched, app requests refused"
+        />
+        <Toggle
           id="ssrf-protection"
           label="SSRF protection"
           checked={state.ssrfProtection}

@@ -1,5 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { storedView } from '../engine/apps/ui-resource';
+import { RealClock } from '../engine/clock';
 import type { Recording } from '../engine/timeline/events';
+import { TimelineRecorder } from '../engine/timeline/recorder';
+import { AppPanel } from './apps/AppPanel';
+import type { SandboxModel } from './apps/sandbox-host';
 import { TimelinePanel } from './timeline/TimelinePanel';
 
 const button = 'rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600';
@@ -100,13 +105,67 @@ export function RecordingView({ recording, onClose }: { recording: Recording; on
           </button>
         )}
       </header>
-      <div className="min-h-0 flex-1 overflow-auto p-2">
-        <TimelinePanel
-          events={recording.events.slice(0, shown)}
-          readOnly
-          title={recording.title ?? 'Recording'}
-        />
+      <div className="flex min-h-0 flex-1">
+        <ReplayedApp recording={recording} shown={shown} />
+        <div className="min-h-0 min-w-0 flex-1 overflow-auto p-2">
+          <TimelinePanel
+            events={recording.events.slice(0, shown)}
+            readOnly
+            title={recording.title ?? 'Recording'}
+          />
+        </div>
       </div>
     </div>
+  );
+}
+
+const clock = new RealClock();
+
+/**
+ * A6: the latest app view up to the replay position, rendered display-only: the stored result, no
+ * handlers, no capabilities, no connection. What the app tries is listed from a recorder of its own.
+ */
+function ReplayedApp({ recording, shown }: { recording: Recording; shown: number }) {
+  const source = useMemo(() => {
+    for (let i = Math.min(shown, recording.events.length) - 1; i >= 0; i--) {
+      const view = storedView(recording.events[i]?.data);
+      if (view) return view;
+    }
+    return undefined;
+  }, [recording, shown]);
+  const recorder = useMemo(() => new TimelineRecorder(clock), []);
+  const [model, setModel] = useState<SandboxModel>('opaque');
+  const events = useSyncExternalStore(
+    (fn) => recorder.subscribe(fn),
+    () => recorder.events.length,
+  );
+  if (!source) return null;
+  return (
+    <aside
+      aria-label="Replayed app view"
+      className="flex w-[26rem] shrink-0 flex-col gap-2 overflow-auto border-r border-slate-200 p-3 dark:border-slate-800"
+    >
+      <AppPanel
+        source={source}
+        model={model}
+        onModelChange={setModel}
+        readOnly
+        recorder={recorder}
+        clock={clock}
+        tool={{ name: source.toolName }}
+        tools={() => undefined}
+        appsEnabled={() => true}
+      />
+      <section aria-label="What the replayed app did" className="text-xs">
+        <h3 className="font-semibold">The replayed app's messages ({events})</h3>
+        <ol data-testid="replay-app-lane" className="mt-1 flex flex-col gap-0.5 font-mono">
+          {recorder.events.slice(-50).map((e) => (
+            <li key={e.id} className={e.level === 'warn' ? 'text-amber-800 dark:text-amber-300' : ''}>
+              {e.summary}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </aside>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AppPanel } from '../apps/AppPanel';
 import type { ToolInfo } from '../lab/controller';
 import { useLab } from '../lab/useLab';
 import { diagnose } from './diagnose';
@@ -219,6 +220,31 @@ export function ConnectPanel() {
             {view.lastResult.text}
           </pre>
         </div>
+      )}
+      {view.appNotice && (
+        <p
+          data-testid="app-notice"
+          data-rule-ids={view.appNotice.ruleIds.join(' ')}
+          className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+        >
+          {view.appNotice.text}
+        </p>
+      )}
+      {view.app && (
+        <AppPanel
+          source={view.app}
+          model={state.sandboxModel}
+          onModelChange={(m) => lab.setSandboxModel(m)}
+          readOnly={false}
+          recorder={lab.engine.recorder}
+          clock={lab.engine.clock}
+          tool={view.tools?.find((t) => t.name === view.app?.toolName) ?? { name: view.app.toolName }}
+          connection={lab.appConnection(state.selectedId)}
+          tools={() => lab.view(state.selectedId).tools}
+          appsEnabled={() => lab.appsEnabled(state.selectedId)}
+          who={{ tenant: state.identity.tenant, user: state.identity.user, server: server.config.name }}
+          onClose={() => lab.closeApp(state.selectedId)}
+        />
       )}
     </section>
   );

@@ -1,13 +1,17 @@
 import { createStore, get, set } from 'idb-keyval';
 import type { MockWorld } from '../../../mocks/world';
+import type { AppConnection } from '../../engine/apps/app-host';
+import type { ToolLike } from '../../engine/apps/ui-meta';
+import { type AppViewSource, loadAppView } from '../../engine/apps/ui-resource';
 import type { Connection } from '../../engine/connection/connection';
 import { ConnectionManager } from '../../engine/connection/manager';
 import { discoverTools } from '../../engine/connection/tool-discovery';
 import type { Engine } from '../../engine/engine';
-import { messageOf } from '../../engine/errors';
+import { LabError, messageOf } from '../../engine/errors';
 import type { StepGate } from '../../engine/net/step-gate';
 import { UrlPolicy } from '../../engine/net/url-policy';
 import type { CredentialKey } from '../../engine/tokens';
+import type { SandboxModel } from '../apps/sandbox-host';
 import type { TokenActions } from '../tokens/actions';
 import { type LabServer, mockServers, referenceServer } from './servers';
 
@@ -25,6 +29,10 @@ export interface ConnectionView {
   error?: string;
   oauthUrl?: string;
   lastResult?: { tool: string; ok: boolean; text: string };
+  /** The MCP App view of the last result, when its tool has one and apps are on. */
+  app?: AppViewSource;
+  /** Why the last result's tool UI is not shown (A1 apps off, A2 malformed), or why it failed to load. */
+  appNotice?: { text: string; ruleIds: string[] };
 }
 
 export interface LabState {
@@ -38,6 +46,10 @@ export interface LabState {
   ssrfProtection: boolean;
   /** Send requests to servers without CORS through `npm start`'s proxy (dev only, off by default). */
   devProxy: boolean;
+  /** A1: MCP Apps on (the default) or off for every server. */
+  appsEnabled: boolean;
+  /** SBX5: how the sandbox proxy frames views. */
+  sandboxModel: SandboxModel;
 }
 
 const settings = createStore('mcp-lab-playground', 'kv');
@@ -68,6 +80,8 @@ export class LabController implements TokenActions {
       stepThrough: false,
       ssrfProtection: true,
       devProxy: false,
+      appsEnabled: true,
+      sandboxModel: 'opaque',
     };
   }
 
@@ -143,6 +157,55 @@ export class LabController implements TokenActions {
     },
   };
 
+  /**
+   * A1: turns MCP Apps on or off. Open connections close, so the next connect initializes with (or
+   * without) the io.modelcontextprotocol/ui capability; open views stay visible but every request
+   * they make is refused while apps are off.
+   */
+  async setAppsEnabled(on: boolean): Promise<void> {
+    if (on === this.#state.appsEnabled) return;
+    this.#set({ appsEnabled: on });
+    this.engine.recorder.record({
+      lane: 'host',
+      kind: 'decision',
+      summary: on
+        ? 'MCP Apps turned on: the next connect advertises io.modelcontextprotocol/ui'
+        : 'MCP Apps turned off: open views can no longer act; the next connect does not advertise io.modelcontextprotocol/ui',
+      ruleIds: ['A1'],
+    });
+    await this.manager.closeAll();
+    this.#open.clear();
+    const connections: Record<string, ConnectionView> = {};
+    for (const [key, view] of Object.entries(this.#state.connections))
+      connections[key] = view.state === 'connected' ? { ...view, state: 'disconnected' } : view;
+    this.#set({ connections });
+  }
+
+  /** A1, read live by open views. */
+  appsEnabled = (id: string): boolean =>
+    this.#state.appsEnabled && this.server(id)?.config.appsEnabled !== false;
+
+  setSandboxModel(model: SandboxModel): void {
+    this.#set({ sandboxModel: model });
+  }
+
+  /** An app view's way to the server: whatever connection is open when it asks (reconnects included). */
+  appConnection(id: string): AppConnection {
+    const open = () => {
+      const conn = this.#open.get(this.#connKey(id));
+      if (!conn) throw new LabError('protocol', 'Not connected to the server: connect again.');
+      return conn;
+    };
+    return {
+      run: (what, op) => open().run(what, op),
+      callTool: (name, args) => open().callTool(name, args),
+    };
+  }
+
+  closeApp(id: string): void {
+    this.#setConn(id, { app: undefined });
+  }
+
   setStepThrough(on: boolean): void {
     if (on) this.gate.enable();
     else this.gate.runToEnd();
@@ -174,7 +237,8 @@ export class LabController implements TokenActions {
     if (!server) return;
     this.#setConn(id, { state: 'connecting', error: undefined });
     try {
-      const conn = await this.manager.get(server.config, this.#identity(), {});
+      const config = { ...server.config, appsEnabled: this.appsEnabled(id) };
+      const conn = await this.manager.get(config, this.#identity(), {});
       this.#open.set(this.#connKey(id), conn);
       conn.on('connectionChange', (state) => this.#setConn(id, { state }));
       const { tools } = await conn.listTools();
@@ -226,7 +290,43 @@ export class LabController implements TokenActions {
         ok: failed === 0,
         text: times > 1 ? `${times - failed} of ${times} calls succeeded.\n${text}` : text,
       },
+      app: undefined,
+      appNotice: undefined,
     });
+    if (first?.status === 'fulfilled') await this.#showApp(id, conn, tool, args, first.value);
+  }
+
+  /** A1, A2: the view of a tool with a UI, read through the engine and kept in the timeline for replays (A6). */
+  async #showApp(
+    id: string,
+    conn: Connection,
+    toolName: string,
+    args: Record<string, unknown>,
+    result: unknown,
+  ): Promise<void> {
+    const tool: ToolLike = this.view(id).tools?.find((t) => t.name === toolName) ?? { name: toolName };
+    const recorder = this.engine.recorder;
+    try {
+      const found = await loadAppView(conn, tool, args, result, this.appsEnabled(id));
+      if (found.kind === 'none') return;
+      if (found.kind === 'refused') {
+        recorder.record({ lane: 'host', kind: 'decision', summary: found.reason, ruleIds: found.ruleIds });
+        this.#setConn(id, { appNotice: { text: found.reason, ruleIds: found.ruleIds } });
+        return;
+      }
+      recorder.record({
+        lane: 'host',
+        kind: 'event',
+        summary: `Showing ${toolName}'s view ${found.view.resourceUri} in the sandbox (${this.#state.sandboxModel} model)`,
+        ruleIds: ['A2', 'A5'],
+        data: { appView: found.view },
+      });
+      this.#setConn(id, { app: found.view });
+    } catch (e) {
+      const text = `The view of ${toolName} could not be read: ${messageOf(e)}`;
+      recorder.record({ lane: 'host', kind: 'error', level: 'error', summary: text, ruleIds: ['A2'] });
+      this.#setConn(id, { appNotice: { text, ruleIds: ['A2'] } });
+    }
   }
 
   #serverOf(key: CredentialKey): LabServer | undefined {
