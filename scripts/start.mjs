@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // npm start: the playground (Vite, mocks embedded) and the reference real stack (oidc-provider AS +
 // SDK MCP server) together. If the stack cannot start (a port is taken), the playground still does.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+
+// The sample MCP Apps the mock servers serve: rebuilt first so edits to mocks/apps/src show up.
+const apps = spawnSync('node', ['scripts/build-apps.mjs'], { stdio: 'inherit' });
+if (apps.status !== 0) process.exit(apps.status ?? 1);
 
 const children = [];
 const run = (cmd, args) => {

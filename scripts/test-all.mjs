@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The one command that proves everything: typecheck, lint, unit tests (vitest, Node) and browser
-// tests (Playwright, Chromium). Each step's own output streams through; at the end one line sums
-// the tests of both runners as "N passed, N failed" so any CI can read the outcome.
+// The one command that proves everything: rebuild the sample MCP Apps, then typecheck, lint, unit
+// tests (vitest, Node) and browser tests (Playwright, Chromium). Each step's own output streams
+// through; at the end one line sums the tests of both runners as "N passed, N failed" so any CI
+// can read the outcome.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ const unitJson = join(out, 'vitest.json');
 const e2eJson = join(out, 'playwright.json');
 
 const steps = [
+  ['build sample apps', 'node', ['scripts/build-apps.mjs']],
   ['typecheck', 'npx', ['tsc', '-p', '.']],
   ['lint', 'npx', ['biome', 'check', '.']],
   [
@@ -30,7 +32,7 @@ for (const [name, cmd, args, env] of steps) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) {
     failedStep ??= name;
-    if (name === 'typecheck' || name === 'lint') break;
+    if (name !== 'unit' && name !== 'e2e') break;
   }
 }
 
