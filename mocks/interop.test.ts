@@ -33,6 +33,8 @@ describe.each(SDKS)('$name against the mocks', (sdk) => {
       'whoami',
       'write_note',
       'show_dashboard',
+      'show_card',
+      'hostile_app',
       'dashboard_refresh',
       'summarize_notes',
     ]);

@@ -133,7 +133,7 @@ it('K-toolsPageSize: tools/list pages by the knob and SDK v1 follows nextCursor'
     sizes.push(page.tools.length);
     cursor = page.nextCursor;
   } while (cursor);
-  expect(sizes).toEqual([3, 3, 2]);
+  expect(sizes).toEqual([3, 3, 3, 1]);
   await client.close();
 });
 

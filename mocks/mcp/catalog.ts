@@ -1,3 +1,4 @@
+import { sampleAppHtml } from '../apps';
 import { INVALID_PARAMS, RESOURCE_NOT_FOUND, RpcError } from './jsonrpc';
 
 /** What a tool sees of the request that called it. */
@@ -30,6 +31,8 @@ export interface MockTool {
 
 export const APP_MIME_TYPE = 'text/html;profile=mcp-app';
 export const DASHBOARD_URI = 'ui://mock/dashboard.html';
+export const CARD_URI = 'ui://mock/card.html';
+export const HOSTILE_URI = 'ui://mock/hostile.html';
 
 const textResult = (text: string, structuredContent?: Record<string, unknown>): ToolResult => ({
   content: [{ type: 'text', text }],
@@ -144,6 +147,32 @@ export const TOOLS: readonly MockTool[] = [
     },
   },
   {
+    name: 'show_card',
+    title: 'Show card',
+    description: 'Shows its result as a card (an MCP App), with what the sandbox allows the card.',
+    inputSchema: obj({ title: { type: 'string' }, value: { type: 'number' } }),
+    _meta: { ui: { resourceUri: CARD_URI } },
+    async run(args, ctx) {
+      if (args.title !== undefined && typeof args.title !== 'string')
+        return inputError('title must be a string.');
+      if (args.value !== undefined && typeof args.value !== 'number')
+        return inputError('value must be a number.');
+      const title = args.title ?? 'Mock card';
+      const value = args.value ?? 42;
+      return textResult(`${title}: ${value}`, { title, value, server: ctx.serverId });
+    },
+  },
+  {
+    name: 'hostile_app',
+    title: 'Red-team app',
+    description: 'An MCP App that tries to escape its sandbox; every attempt should be blocked.',
+    inputSchema: obj({}),
+    _meta: { ui: { resourceUri: HOSTILE_URI } },
+    async run() {
+      return textResult('The red-team app is running; watch its attempts.');
+    },
+  },
+  {
     name: 'dashboard_refresh',
     title: 'Refresh dashboard (app only)',
     description: 'Called by the dashboard app to refresh its data; hidden from the model.',
@@ -165,45 +194,52 @@ export const TOOLS: readonly MockTool[] = [
   },
 ];
 
-/** A minimal MCP App view: it completes the ui/initialize handshake and renders the tool result it is sent. */
-const DASHBOARD_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Mock dashboard</title>
-<style>body{font:14px system-ui;margin:12px}pre{background:#f3f4f6;padding:8px;border-radius:6px}</style></head>
-<body><h1 id="t">Mock dashboard</h1><pre id="out">waiting for the tool result…</pre><script>
-let n=0;const pending=new Map();
-function send(m){parent.postMessage(m,'*')}
-function request(method,params){const id=++n;send({jsonrpc:'2.0',id,method,params});return new Promise(r=>pending.set(id,r))}
-addEventListener('message',e=>{if(e.source!==parent)return;const m=e.data;if(!m||m.jsonrpc!=='2.0')return;
-if(m.id!==undefined&&pending.has(m.id)){pending.get(m.id)(m);pending.delete(m.id);return}
-if(m.method==='ui/notifications/tool-result'){const s=m.params&&m.params.structuredContent;
-document.getElementById('out').textContent=JSON.stringify(s??m.params,null,2);if(s&&s.title)document.getElementById('t').textContent=s.title}});
-request('ui/initialize',{appInfo:{name:'mock-dashboard',version:'1.0.0'},appCapabilities:{},protocolVersion:'2026-01-26'})
-.then(()=>send({jsonrpc:'2.0',method:'ui/notifications/initialized'}));
-</script></body></html>`;
-
 export interface MockResource {
   uri: string;
   name: string;
   title: string;
   mimeType: string;
   _meta?: Record<string, unknown>;
-  read(): string;
+  read(): Promise<string>;
 }
 
+/** The _meta.ui of the sample apps' resources (on resources/read contents and the list entry). */
+const NO_DOMAINS = { connectDomains: [], resourceDomains: [] };
+const CARD_UI_META = { csp: NO_DOMAINS, permissions: { clipboardWrite: {} }, prefersBorder: true };
+const DASHBOARD_UI_META = { csp: NO_DOMAINS, prefersBorder: true };
+const HOSTILE_UI_META = { csp: {} };
+
 export const RESOURCES: readonly MockResource[] = [
+  {
+    uri: CARD_URI,
+    name: 'card',
+    title: 'Card app',
+    mimeType: APP_MIME_TYPE,
+    _meta: { ui: CARD_UI_META },
+    read: () => sampleAppHtml('card'),
+  },
   {
     uri: DASHBOARD_URI,
     name: 'dashboard',
     title: 'Dashboard app',
     mimeType: APP_MIME_TYPE,
-    _meta: { ui: { csp: { connectDomains: [], resourceDomains: [] }, prefersBorder: true } },
-    read: () => DASHBOARD_HTML,
+    _meta: { ui: DASHBOARD_UI_META },
+    read: () => sampleAppHtml('dashboard'),
+  },
+  {
+    uri: HOSTILE_URI,
+    name: 'hostile',
+    title: 'Red-team app',
+    mimeType: APP_MIME_TYPE,
+    _meta: { ui: HOSTILE_UI_META },
+    read: () => sampleAppHtml('hostile'),
   },
   {
     uri: 'lab://docs/readme',
     name: 'readme',
     title: 'About this server',
     mimeType: 'text/markdown',
-    read: () => '# Mock MCP server\n\nAn honest MCP server served by MSW for MCP Lab.',
+    read: async () => '# Mock MCP server\n\nAn honest MCP server served by MSW for MCP Lab.',
   },
 ];
 
@@ -212,12 +248,12 @@ export const RESOURCE_TEMPLATES = [
 ] as const;
 
 /** Reads a listed resource or a note through the template. */
-export function readResource(
+export async function readResource(
   uri: string,
   notes: Map<string, string>,
-): { uri: string; mimeType: string; text: string; _meta?: Record<string, unknown> } {
+): Promise<{ uri: string; mimeType: string; text: string; _meta?: Record<string, unknown> }> {
   const r = RESOURCES.find((x) => x.uri === uri);
-  if (r) return { uri, mimeType: r.mimeType, text: r.read(), ...(r._meta ? { _meta: r._meta } : {}) };
+  if (r) return { uri, mimeType: r.mimeType, text: await r.read(), ...(r._meta ? { _meta: r._meta } : {}) };
   const m = /^lab:\/\/notes\/([a-z0-9-]{1,40})$/.exec(uri);
   const note = m?.[1] ? notes.get(m[1]) : undefined;
   if (note !== undefined) return { uri, mimeType: 'text/plain', text: note };

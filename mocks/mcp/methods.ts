@@ -103,7 +103,7 @@ export async function dispatch(
     case 'resources/read':
       if (typeof params.uri !== 'string')
         throw new RpcError(INVALID_PARAMS, 'resources/read needs params.uri.');
-      return { contents: [readResource(params.uri, ctx.notes)] };
+      return { contents: [await readResource(params.uri, ctx.notes)] };
     case 'prompts/list':
       return { prompts: PROMPTS };
     case 'prompts/get':

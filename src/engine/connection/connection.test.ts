@@ -171,7 +171,7 @@ describe('connection', () => {
     const list = await conn.listTools({ maxPages: 3 });
     expect(list).toMatchObject({ pages: 3, truncated: 'pages' });
     expect(list.tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow']);
-    expect((await conn.listTools()).tools).toHaveLength(8);
+    expect((await conn.listTools()).tools).toHaveLength(10);
   });
 
   it('A1: the MCP Apps extension is advertised only while apps are on', async () => {

@@ -186,7 +186,7 @@ describe('connect lifecycle', () => {
       { name: 'open', url: 'https://noauth.mock.test/mcp' },
       alice,
     );
-    expect(open.tools.length).toBe(8);
+    expect(open.tools.length).toBe(10);
     track(open.connection as Connection);
     const started = Date.now();
     const urls: string[] = [];

@@ -85,7 +85,7 @@ export const LIFECYCLE: Scenario[] = [
       'When the authenticated attempt fails (here three 503s exhaust the connect retries), discovery tries once more on a separate connection without OAuth, under its own deadline. An open server answers it, so the tool list still arrives, and the failed attempts are not counted against the circuit breaker.',
     ruleIds: ['F19', 'F22', 'F7'],
     world: { knobs: { noauth: { mcpServerErrorNext: 3 } }, timings: { connectBackoffMs: 5 } },
-    steps: [{ do: 'discover', server: 'noauth', tools: 8, oauthRequired: false }],
+    steps: [{ do: 'discover', server: 'noauth', tools: 10, oauthRequired: false }],
     expect: {
       requests: { 'mcp:initialize@503': 3, 'mcp:initialize@200': 1, 'mcp:tools/list@200': { min: 1 } },
       ruleIds: ['F19', 'F22'],
@@ -121,8 +121,8 @@ export const LIFECYCLE: Scenario[] = [
       'Servers may return their tools a page at a time with a nextCursor. The client follows the cursors until the list ends (within caps on pages, tools, bytes and time), so a model sees every tool, not just the first page.',
     ruleIds: ['D7'],
     world: { knobs: { noauth: { toolsPageSize: 3 } } },
-    steps: [{ do: 'listTools', server: 'noauth', tools: 8 }],
-    expect: { requests: { 'mcp:tools/list@200': 3 } },
+    steps: [{ do: 'listTools', server: 'noauth', tools: 10 }],
+    expect: { requests: { 'mcp:tools/list@200': 4 } },
   },
   {
     id: 'apps-enabled-default',
