@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { sampleAppHtml } from '../mocks/apps';
 
 /** Which tools need which scope beyond the defaults (403 `insufficient_scope` otherwise: step-up). */
 export const TOOL_SCOPES: Readonly<Record<string, string>> = { write_note: 'notes:write' };
@@ -9,6 +10,15 @@ const text = (value: string, structuredContent?: Record<string, unknown>): CallT
   content: [{ type: 'text', text: value }],
   ...(structuredContent ? { structuredContent } : {}),
 });
+
+/** The MCP App of show_card: the sample card built from mocks/apps/src/card.ts by scripts/build-apps.mjs. */
+export const CARD_URI = 'ui://reference/card.html';
+const APP_MIME_TYPE = 'text/html;profile=mcp-app';
+const CARD_UI_META = {
+  csp: { connectDomains: [], resourceDomains: [] },
+  permissions: { clipboardWrite: {} },
+  prefersBorder: true,
+};
 
 /** Tool input errors are results with `isError` (MCP 2025-11-25), so a model can read them. */
 const inputError = (value: string): CallToolResult => ({
@@ -27,8 +37,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * One MCP server (one per session) with the tools of the mock servers: echo, add (structured
- * output), slow (progress), whoami (who the token belongs to) and write_note (needs notes:write).
- * Notes are shared by every session of the process.
+ * output), slow (progress), whoami (who the token belongs to), write_note (needs notes:write) and
+ * show_card (an MCP App, with its ui:// resource). Notes are shared by every session of the process.
  */
 export function buildMcpServer(notes: Map<string, string>): McpServer {
   const server = new McpServer({ name: 'mcp-lab-reference', version: '1.0.0' });
@@ -109,6 +119,32 @@ export function buildMcpServer(notes: Map<string, string>): McpServer {
       notes.set(id, note);
       return text(`Saved note ${id}.`);
     },
+  );
+  server.registerTool(
+    'show_card',
+    {
+      title: 'Show card',
+      description: 'Shows its result as a card (an MCP App), with what the sandbox allows the card.',
+      inputSchema: { title: z.string().optional(), value: z.number().optional() },
+      _meta: { ui: { resourceUri: CARD_URI } },
+    },
+    async ({ title = 'Reference card', value = 42 }) =>
+      text(`${title}: ${value}`, { title, value, server: 'reference' }),
+  );
+  server.registerResource(
+    'card',
+    CARD_URI,
+    { title: 'Card app', mimeType: APP_MIME_TYPE, _meta: { ui: CARD_UI_META } },
+    async (uri) => ({
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: APP_MIME_TYPE,
+          text: await sampleAppHtml('card'),
+          _meta: { ui: CARD_UI_META },
+        },
+      ],
+    }),
   );
   return server;
 }
