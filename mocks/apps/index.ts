@@ -3,12 +3,17 @@
 
 export type SampleAppName = 'card' | 'dashboard' | 'hostile';
 
+/** Static imports, one per app, so a bundler makes each a chunk of its own. */
+const LOADERS: Record<SampleAppName, () => Promise<{ default: string }>> = {
+  card: () => import('./generated/card'),
+  dashboard: () => import('./generated/dashboard'),
+  hostile: () => import('./generated/hostile'),
+};
+
 export async function sampleAppHtml(name: SampleAppName): Promise<string> {
-  let apps: Readonly<Record<SampleAppName, string>>;
   try {
-    ({ SAMPLE_APPS: apps } = await import('./generated/sample-apps'));
+    return (await LOADERS[name]()).default;
   } catch (e) {
     throw new Error('The sample MCP Apps are not built: run npm run build:apps', { cause: e });
   }
-  return apps[name];
 }

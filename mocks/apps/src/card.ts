@@ -2,7 +2,17 @@
 // the host context, and what the sandbox lets it do (origin, storage, permissions). The element ids
 // are a contract with the browser tests.
 import { App, type McpUiHostContext } from '@modelcontextprotocol/ext-apps';
-import { applyTheme, byId, el, errorMessage, firstText, followHostContext, pretty, show } from './shared';
+import {
+  acknowledgeTeardown,
+  applyTheme,
+  byId,
+  el,
+  errorMessage,
+  firstText,
+  followHostContext,
+  pretty,
+  show,
+} from './shared';
 
 const row = (label: string, id: string, text = '…') => [el('dt', {}, label), el('dd', { id }, text)];
 
@@ -67,6 +77,7 @@ app.ontoolresult = (result) => {
   show(byId('tool-result'), 'received', `${text}${structured}`);
 };
 followHostContext(app, showContext);
+acknowledgeTeardown(app);
 
 app.connect().then(
   () => {

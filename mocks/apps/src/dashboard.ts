@@ -3,7 +3,17 @@
 // the host: call a tool, read a resource, open a link. The element ids are a contract with the
 // browser tests.
 import { App } from '@modelcontextprotocol/ext-apps';
-import { applyTheme, byId, el, errorMessage, firstText, followHostContext, pretty, show } from './shared';
+import {
+  acknowledgeTeardown,
+  applyTheme,
+  byId,
+  el,
+  errorMessage,
+  firstText,
+  followHostContext,
+  pretty,
+  show,
+} from './shared';
 
 document.body.append(
   el('h1', { id: 'title' }, 'Mock dashboard'),
@@ -33,6 +43,7 @@ app.ontoolresult = (result) => {
   show(byId('tool-result'), 'received', structured ? `${text}\n\n${pretty(structured)}` : text);
 };
 followHostContext(app);
+acknowledgeTeardown(app);
 
 /** Runs one button's request; a rejection or a result with isError both end as data-state="error". */
 async function run(out: HTMLElement, pending: string, request: () => Promise<string>): Promise<void> {

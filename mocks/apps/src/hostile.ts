@@ -3,7 +3,16 @@
 // must), `allowed` (succeeded: a security bug) and `sent` (fire and forget, judged from outside by
 // the browser tests). The attempt ids and element ids are a contract with those tests.
 import { App } from '@modelcontextprotocol/ext-apps';
-import { applyTheme, byId, el, errorMessage, firstText, followHostContext, withTimeout } from './shared';
+import {
+  acknowledgeTeardown,
+  applyTheme,
+  byId,
+  el,
+  errorMessage,
+  firstText,
+  followHostContext,
+  withTimeout,
+} from './shared';
 
 type Outcome = 'blocked' | 'allowed' | 'sent';
 type Verdict = [Outcome, string];
@@ -89,6 +98,7 @@ const short = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : 
 
 const app = new App({ name: 'mcp-lab-red-team', version: '1.0.0' });
 followHostContext(app);
+acknowledgeTeardown(app);
 
 /** A tool call through the host: blocked when refused (rejected or isError), allowed when answered. */
 async function callTool(name: string): Promise<Verdict> {

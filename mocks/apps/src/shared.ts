@@ -69,3 +69,12 @@ export function show(node: HTMLElement, state: string, text: string): void {
   node.dataset.state = state;
   node.textContent = text;
 }
+
+/** Answers the host's ui/resource-teardown: the view says so and stops (call before connect()). */
+export function acknowledgeTeardown(app: App): void {
+  app.onteardown = () => {
+    const status = document.getElementById('app-status');
+    if (status) status.textContent = 'torn down';
+    return {};
+  };
+}
