@@ -35,7 +35,7 @@ document.body.append(
   el(
     'dl',
     {},
-    ...row('Origin', 'app-origin', location.origin),
+    ...row('Origin', 'app-origin', self.origin),
     ...row('Storage', 'app-storage', probeStorage()),
     ...row('Permissions', 'app-permissions', probePermissions()),
   ),
@@ -46,7 +46,7 @@ function probeStorage(): string {
     localStorage.setItem('mcp-lab-probe', '1');
     const back = localStorage.getItem('mcp-lab-probe');
     localStorage.removeItem('mcp-lab-probe');
-    return back === '1' ? `available (origin ${location.origin})` : `blocked: wrote 1, read back ${back}`;
+    return back === '1' ? `available (origin ${self.origin})` : `blocked: wrote 1, read back ${back}`;
   } catch (e) {
     return `blocked: ${errorMessage(e)}`;
   }
