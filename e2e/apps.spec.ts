@@ -317,10 +317,8 @@ test.describe('the hostile app', () => {
     await openConnected(page);
     pagesOpened.length = 0;
     // Host data the app must not read.
-    await page.evaluate(() => {
-      localStorage.setItem('mcp-lab-sentinel', 'host secret');
-      document.cookie = 'mcp_lab_sentinel=host-secret; path=/';
-    });
+    await page.evaluate(() => localStorage.setItem('mcp-lab-sentinel', 'host secret'));
+    await context.addCookies([{ name: 'mcp_lab_sentinel', value: 'host-secret', url: page.url() }]);
     hostUrl = page.url();
     await callTool(page, 'hostile_app');
     await viewFrame(page);
