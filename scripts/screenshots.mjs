@@ -40,6 +40,18 @@ await withPreview(4181, async (base) => {
   await page.getByTestId('step-banner').waitFor();
   await shot(page, 'step-through');
   await page.getByTestId('step-run').click();
+  await page.getByTestId('connect-panel').and(page.locator('[data-state="connected"]')).waitFor();
+  await page.getByTestId('tool-pick-show_dashboard').click();
+  await page.getByTestId('call-args').fill('{"title":"Quarterly"}');
+  await page.getByTestId('call-run').click();
+  await page.getByTestId('app-view').and(page.locator('[data-state="initialized"]')).waitFor();
+  const app = page.getByTestId('app-frame').contentFrame().locator('iframe').contentFrame();
+  await app.locator('#refresh').click();
+  await app.locator('#refresh-result[data-state="ok"]').waitFor();
+  await page.getByTestId('timeline-search').fill('app');
+  await page.getByTestId('app-panel').scrollIntoViewIfNeeded();
+  await shot(page, 'apps');
+  await page.getByTestId('timeline-search').fill('');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.getByTestId('theme-toggle').click();
   await shot(page, 'dark');
