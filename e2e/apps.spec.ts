@@ -280,6 +280,34 @@ test('A6: a read-only replay renders the stored view and every app request is re
   await fresh.close();
 });
 
+test('SBX5: in the same-origin model the red-team app can read the proxy page (the cost of that model), and nothing else', async ({
+  page,
+}) => {
+  await openConnected(page);
+  await page.evaluate(() => localStorage.setItem('mcp-lab-sentinel', 'host secret'));
+  await callTool(page, 'show_card');
+  await page.getByTestId('sandbox-model').selectOption('same-origin');
+  await viewFrame(page, 'same-origin');
+  await callTool(page, 'hostile_app');
+  await viewFrame(page, 'same-origin');
+  const app = view(page);
+  await expect(app.locator('#hostile-done')).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
+  const allowed = await app
+    .locator('[data-outcome="allowed"]')
+    .evaluateAll((items) => items.map((i) => i.getAttribute('data-attempt')));
+  expect(allowed).toEqual(['parent-dom']);
+  await expect(app.locator('[data-attempt="parent-dom"]')).toContainText('MCP Lab sandbox proxy');
+  for (const id of [
+    'top-dom',
+    'top-navigation',
+    'local-storage',
+    'cookies',
+    'hidden-tool',
+    'traversal-mixed',
+  ])
+    await expect(app.locator(`[data-attempt="${id}"]`)).toHaveAttribute('data-outcome', 'blocked');
+});
+
 /** The hostile app's attempts (mocks/apps/src/hostile.ts), the rules that stop them, and what else to check. */
 const CORPUS: Array<{ id: string; rules: string; outcome: 'blocked' | 'sent' }> = [
   { id: 'parent-dom', rules: 'A5', outcome: 'blocked' },

@@ -168,6 +168,10 @@ test('UI7: no serious or critical accessibility violations on the main views', a
   await page.getByTestId('server-dcr').click();
   await page.getByTestId('connect').click();
   await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+  // An MCP App view is open throughout: the panel and the sample app's document are checked too.
+  await page.getByTestId('tool-pick-show_dashboard').click();
+  await page.getByTestId('call-run').click();
+  await expect(page.getByTestId('app-view')).toHaveAttribute('data-state', 'initialized');
   for (const tab of ['timeline', 'tokens', 'knobs', 'scenarios']) {
     await page.getByTestId(`tab-${tab}`).click();
     await expect(page.getByTestId(`${tab}-panel`)).toBeVisible(); // the Scenarios panel loads on first open

@@ -77,3 +77,23 @@ test('REAL-UI1: real login and consent in the popup, a tool call, a silent refre
   await signInAndConsent(await third);
   await expect(page.getByTestId('call-result')).toContainText('after revocation');
 });
+
+test('REAL-UI2 A2 A5: the reference server serves the card app; it renders in the sandbox with the real result', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  await page.getByTestId('server-reference').click();
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('connect').click();
+  await signInAndConsent(await popup);
+  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+  await page.getByTestId('tool-pick-show_card').click();
+  await page.getByTestId('call-args').fill('{"title":"From the real server"}');
+  await page.getByTestId('call-run').click();
+  await expect(page.getByTestId('app-view')).toHaveAttribute('data-state', 'initialized');
+  const app = page.getByTestId('app-frame').contentFrame().locator('iframe').contentFrame();
+  await expect(app.locator('#tool-result')).toContainText('From the real server');
+  await expect(app.locator('#app-origin')).toHaveText('null');
+  await expect(page.getByTestId('app-panel')).toContainText('ui://reference/card.html');
+});

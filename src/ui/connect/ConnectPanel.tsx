@@ -216,7 +216,11 @@ export function ConnectPanel() {
           <p className="font-medium">
             {view.lastResult.ok ? `${view.lastResult.tool} returned` : `${view.lastResult.tool} failed`}
           </p>
-          <pre className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">
+          <pre
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable result must be reachable by keyboard (axe: scrollable-region-focusable)
+            tabIndex={0}
+            className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800"
+          >
             {view.lastResult.text}
           </pre>
         </div>
