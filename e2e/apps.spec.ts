@@ -62,7 +62,7 @@ async function mcpBodies(page: Page): Promise<string[]> {
     .map((e) => e.body);
 }
 
-test('A2 A5 AH2 AH5: a tool with a UI renders in the sandbox, gets its input and result, calls a server tool and reads a resource through the host, and the timeline shows the App lane', async ({
+test('A2 A5 AH2 AH5: a tool with a UI renders in the sandbox, gets its input and result, calls a server tool and reads a resource through the host, is sized to its content, and the timeline shows the App lane', async ({
   page,
 }) => {
   await openConnected(page);
@@ -89,6 +89,11 @@ test('A2 A5 AH2 AH5: a tool with a UI renders in the sandbox, gets its input and
   expect(at(/App → host: tools\/call dashboard_refresh/)).toBeGreaterThan(0);
   expect(at(/Host → app: tools\/call \(#\d+\) answered/)).toBeGreaterThan(0);
   expect(at(/App log \(info, dashboard\): dashboard ready/)).toBeGreaterThan(0);
+  // The view reports its size; the host sizes the frame to it (from 160 px at first).
+  expect(at(/App → host: ui\/notifications\/size-changed/)).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.getByTestId('app-frame').evaluate((f) => f.getBoundingClientRect().height))
+    .toBeGreaterThan(300);
   // The App lane, as a person reads it.
   await page.getByTestId('timeline-search').fill('tools/call dashboard_refresh');
   await expect(page.getByTestId('timeline-row').first()).toContainText('App → host');
