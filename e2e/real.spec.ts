@@ -13,20 +13,25 @@ async function signInAndConsent(popup: Page) {
   await popup.getByTestId('as-approve').click();
 }
 
-test('REAL-UI1: real login and consent in the popup, a tool call, a silent refresh after expiry, a step-up with the union of scopes, and re-authentication after revocation', async ({
-  page,
-}) => {
+/** Opens the playground and connects to the reference server through its login and consent popup. */
+async function connectReference(page: Page) {
   await page.goto('/');
   await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
   await page.getByTestId('server-reference').click();
+  const popup = page.waitForEvent('popup');
+  await page.getByTestId('connect').click();
+  await signInAndConsent(await popup);
+  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+}
+
+test('REAL-UI1: real login and consent in the popup, a tool call, a silent refresh after expiry, a step-up with the union of scopes, and re-authentication after revocation', async ({
+  page,
+}) => {
   let popups = 0;
   page.on('popup', () => {
     popups++;
   });
-  const first = page.waitForEvent('popup');
-  await page.getByTestId('connect').click();
-  await signInAndConsent(await first);
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+  await connectReference(page);
   await page.getByTestId('tool-pick-echo').click();
   await page.getByTestId('call-args').fill('{"message":"real"}');
   await page.getByTestId('call-run').click();
@@ -81,13 +86,7 @@ test('REAL-UI1: real login and consent in the popup, a tool call, a silent refre
 test('REAL-UI2 A2 A5: the reference server serves the card app; it renders in the sandbox with the real result', async ({
   page,
 }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
-  await page.getByTestId('server-reference').click();
-  const popup = page.waitForEvent('popup');
-  await page.getByTestId('connect').click();
-  await signInAndConsent(await popup);
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+  await connectReference(page);
   await page.getByTestId('tool-pick-show_card').click();
   await page.getByTestId('call-args').fill('{"title":"From the real server"}');
   await page.getByTestId('call-run').click();
