@@ -5,7 +5,7 @@ import type { AppViewSource } from '../../engine/apps/ui-resource';
 import type { Clock } from '../../engine/clock';
 import type { TimelineEvent } from '../../engine/timeline/events';
 import type { TimelineRecorder } from '../../engine/timeline/recorder';
-import { createSandboxFrame, defaultProxyOrigin, type SandboxModel } from './sandbox-host';
+import { createSandboxFrame, defaultProxyOrigin, type SandboxFrame, type SandboxModel } from './sandbox-host';
 import { SandboxTransport } from './sandbox-transport';
 
 /** What each sandbox model allows, for the switch (SBX5). */
@@ -55,6 +55,102 @@ export interface AppViewProps {
   onClose?: () => void;
 }
 
+interface MountedView {
+  host: AppHost;
+  /** Hides the frame and tears the view down (AH4); closing the bridge then removes the frame. */
+  dispose(): void;
+}
+
+/** Creates the bridge, connects it, then frames the view through the sandbox proxy (A5). */
+function mountView(
+  box: HTMLElement,
+  proxyOrigin: string,
+  /** What the view is mounted for: a change mounts a new one. */
+  { source, model, readOnly, recorder }: Pick<AppViewProps, 'source' | 'model' | 'readOnly' | 'recorder'>,
+  /** The latest props, for what may change while the view lives (apps on/off, tools, onClose). */
+  latest: { current: AppViewProps },
+  setState: (state: 'loading' | 'initialized') => void,
+): MountedView {
+  const p = latest.current;
+  let frame: SandboxFrame | undefined;
+  let disposed = false;
+  const transport = new SandboxTransport();
+  const host = new AppHost({
+    tool: p.tool,
+    resourceUri: source.resourceUri,
+    recorder,
+    clock: p.clock,
+    readOnly,
+    appsEnabled: () => latest.current.appsEnabled(),
+    ...(p.connection ? { connection: p.connection } : {}),
+    tools: () => latest.current.tools(),
+    ...(p.who ? { who: p.who } : {}),
+    hostContext: {
+      theme: pageTheme(),
+      displayMode: 'inline',
+      availableDisplayModes: ['inline'],
+      containerDimensions: { width: box.clientWidth || 400, maxHeight: MAX_HEIGHT },
+      locale: navigator.language,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      platform: 'web',
+      userAgent: 'MCP Lab',
+    },
+    openLink: (url) => {
+      // AH1: a new browsing context with no opener and no referrer. With noopener, window.open
+      // returns null whether or not a tab opened, so there is nothing more to learn from it.
+      window.open(url, '_blank', 'noopener,noreferrer');
+      return true;
+    },
+    onSizeChange: ({ height }) => {
+      if (frame && typeof height === 'number' && Number.isFinite(height))
+        frame.iframe.style.height = `${Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.ceil(height)))}px`;
+    },
+    onTeardownRequested: () => latest.current.onClose?.(),
+  });
+  host.bridge.addEventListener('initialized', () => setState('initialized'));
+  setState('loading');
+  void (async () => {
+    await host.connect(transport);
+    if (disposed) return;
+    frame = createSandboxFrame({
+      container: box,
+      proxyOrigin,
+      hostOrigin: location.origin,
+      html: source.html,
+      csp: source.csp,
+      permissions: source.permissions,
+      model,
+      onMessage: (m) => transport.receive(m),
+      onWarning: (w) =>
+        recorder.record({
+          lane: 'app',
+          kind: 'decision',
+          level: 'warn',
+          summary: `Sandbox proxy: ${w.message}`,
+          ruleIds: /messages in a second/.test(w.message)
+            ? ['SBX6']
+            : /navigated away/.test(w.message)
+              ? ['SBX8']
+              : ['A5'],
+        }),
+    });
+    frame.iframe.dataset.testid = 'app-frame';
+    frame.iframe.dataset.model = model;
+    frame.iframe.className = 'block w-full rounded border-0';
+    frame.iframe.style.height = '160px';
+    transport.attach(frame);
+    await host.deliver(source.input, source.result);
+  })();
+  return {
+    host,
+    dispose() {
+      disposed = true;
+      if (frame) frame.iframe.style.display = 'none';
+      void host.teardown(readOnly ? 'replay closed' : 'view replaced or closed');
+    },
+  };
+}
+
 /**
  * One MCP App view in the sandbox proxy (A5), with its AppBridge connected before the frame loads.
  * The frames live in a container React never re-renders: a view that is replaced (new result, other
@@ -73,83 +169,18 @@ export function AppView(props: AppViewProps) {
   useEffect(() => {
     const box = container.current;
     if (!box || !proxyOrigin) return;
-    const p = latest.current;
-    let frame: ReturnType<typeof createSandboxFrame> | undefined;
-    const transport = new SandboxTransport();
-    const host = new AppHost({
-      tool: p.tool,
-      resourceUri: source.resourceUri,
-      recorder,
-      clock: p.clock,
-      readOnly,
-      appsEnabled: () => latest.current.appsEnabled(),
-      ...(p.connection ? { connection: p.connection } : {}),
-      tools: () => latest.current.tools(),
-      ...(p.who ? { who: p.who } : {}),
-      hostContext: {
-        theme: pageTheme(),
-        displayMode: 'inline',
-        availableDisplayModes: ['inline'],
-        containerDimensions: { width: box.clientWidth || 400, maxHeight: MAX_HEIGHT },
-        locale: navigator.language,
-        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        platform: 'web',
-        userAgent: 'MCP Lab',
-      },
-      openLink: (url) => {
-        // AH1: a new browsing context with no opener and no referrer. With noopener, window.open
-        // returns null whether or not a tab opened, so there is nothing more to learn from it.
-        window.open(url, '_blank', 'noopener,noreferrer');
-        return true;
-      },
-      onSizeChange: ({ height }) => {
-        if (frame && typeof height === 'number' && Number.isFinite(height))
-          frame.iframe.style.height = `${Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.ceil(height)))}px`;
-      },
-      onTeardownRequested: () => latest.current.onClose?.(),
-    });
-    hostRef.current = host;
-    host.bridge.addEventListener('initialized', () => setState('initialized'));
-    setState('loading');
-    let cancelled = false;
-    void (async () => {
-      await host.connect(transport);
-      if (cancelled) return;
-      frame = createSandboxFrame({
-        container: box,
-        proxyOrigin,
-        hostOrigin: location.origin,
-        html: source.html,
-        csp: source.csp,
-        permissions: source.permissions,
-        model,
-        onMessage: (m) => transport.receive(m),
-        onWarning: (w) =>
-          recorder.record({
-            lane: 'app',
-            kind: 'decision',
-            level: 'warn',
-            summary: `Sandbox proxy: ${w.message}`,
-            ruleIds: /messages in a second/.test(w.message)
-              ? ['SBX6']
-              : /navigated away/.test(w.message)
-                ? ['SBX8']
-                : ['A5'],
-          }),
-      });
-      frame.iframe.dataset.testid = 'app-frame';
-      frame.iframe.dataset.model = model;
-      frame.iframe.className = 'block w-full rounded border-0';
-      frame.iframe.style.height = '160px';
-      transport.attach(frame);
-      await host.deliver(source.input, source.result);
-    })();
+    let view: MountedView | undefined;
+    // Started on the next task: React's development double mount (mount, unmount, mount) then
+    // creates one bridge and one frame, not a first one torn down before it loaded.
+    const start = setTimeout(() => {
+      view = mountView(box, proxyOrigin, { source, model, readOnly, recorder }, latest, setState);
+      hostRef.current = view.host;
+    }, 0);
     return () => {
-      cancelled = true;
-      if (frame) frame.iframe.style.display = 'none';
-      // AH4: the view is asked to tear down; closing the bridge then removes its frame.
-      void host.teardown(readOnly ? 'replay closed' : 'view replaced or closed');
-      if (hostRef.current === host) hostRef.current = undefined;
+      clearTimeout(start);
+      if (!view) return;
+      if (hostRef.current === view.host) hostRef.current = undefined;
+      view.dispose();
     };
   }, [source, model, readOnly, recorder, proxyOrigin]);
 
