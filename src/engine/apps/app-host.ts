@@ -13,11 +13,7 @@
  */
 import type { Client, JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/client';
-import {
-  AppBridge,
-  type McpUiHostCapabilities,
-  type McpUiHostContext,
-} from '@modelcontextprotocol/ext-apps/app-bridge';
+import { AppBridge, type McpUiHostContext } from '@modelcontextprotocol/ext-apps/app-bridge';
 import type { Clock } from '../clock';
 import { sleepWith } from '../clock';
 import { messageOf } from '../errors';
@@ -153,15 +149,15 @@ export class AppHost {
 
   constructor(options: AppHostOptions) {
     this.#o = options;
-    const policy = appHostPolicy({ appsEnabled: true, readOnly: options.readOnly });
-    const capabilities: McpUiHostCapabilities = options.readOnly
-      ? {}
-      : { ...policy.capabilities, logging: {} };
+    // A6: what a view is offered and answered; a read-only view gets nothing ("method not found").
+    const { capabilities, handlers } = appHostPolicy({ appsEnabled: true, readOnly: options.readOnly });
     this.#context = {
       ...options.hostContext,
       toolInfo: { tool: { inputSchema: { type: 'object' }, ...options.tool } as never },
     };
-    this.bridge = new AppBridge(null, { ...HOST_INFO }, capabilities, { hostContext: this.#context });
+    this.bridge = new AppBridge(null, { ...HOST_INFO }, capabilities, {
+      hostContext: this.#context,
+    });
     this.bridge.oninitialized = () => {
       this.#initialized = true;
       this.#record(
@@ -183,7 +179,7 @@ export class AppHost {
           : params.level === 'warning'
             ? 'warn'
             : 'info';
-      const text = typeof params.data === 'string' ? params.data : JSON.stringify(params.data);
+      const text = typeof params.data === 'string' ? params.data : (JSON.stringify(params.data) ?? '');
       this.#record(
         'app',
         `App log (${params.level}${params.logger ? `, ${params.logger}` : ''}): ${text.slice(0, 200)}`,
@@ -191,9 +187,14 @@ export class AppHost {
         level,
       );
     };
-    // A6: a read-only view gets no handler at all: the bridge answers "method not found".
-    if (options.readOnly) return;
-    this.bridge.oncalltool = (params) => this.#callTool(params.name, params.arguments ?? {});
+    if (handlers.toolCall)
+      this.bridge.oncalltool = (params) => this.#callTool(params.name, params.arguments ?? {});
+    if (handlers.resourceRead) this.#answerResources();
+    if (handlers.openLink) this.bridge.onopenlink = async (params) => this.#openLink(params.url);
+    if (handlers.message) this.#answerMessages();
+  }
+
+  #answerResources(): void {
     this.bridge.onreadresource = (params) => this.#readResource(params.uri);
     this.bridge.onlistresources = async () => {
       this.#guard();
@@ -205,7 +206,9 @@ export class AppHost {
         );
       return { resources: resources.map((uri) => ({ uri, name: uri })) };
     };
-    this.bridge.onopenlink = async (params) => this.#openLink(params.url);
+  }
+
+  #answerMessages(): void {
     this.bridge.onmessage = async (params) => {
       this.#guard();
       const text = params.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join(' ');

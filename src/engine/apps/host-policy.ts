@@ -12,6 +12,7 @@ export interface AppHostPolicy {
     serverResources?: Record<string, never>;
     message?: Record<string, never>;
     openLinks?: Record<string, never>;
+    logging?: Record<string, never>;
   };
   handlers: { toolCall: boolean; resourceRead: boolean; message: boolean; openLink: boolean };
 }
@@ -31,7 +32,7 @@ export function appHostPolicy(options: { appsEnabled: boolean; readOnly: boolean
     };
   return {
     render: true,
-    capabilities: { serverTools: {}, serverResources: {}, message: {}, openLinks: {} },
+    capabilities: { serverTools: {}, serverResources: {}, message: {}, openLinks: {}, logging: {} },
     handlers: { toolCall: true, resourceRead: true, message: true, openLink: true },
   };
 }
