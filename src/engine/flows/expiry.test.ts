@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock';
 import { isLabError } from '../errors';
-import { MemoryStore } from '../store/memory';
-import { TimelineRecorder } from '../timeline/recorder';
-import { FlowStore } from './flow-store';
 import { flowKey } from './records';
-import { advance, flush, track } from './test-support';
-import {
-  FLOW_POLL_INTERVAL_MS,
-  FLOW_TTL_MS,
-  type FlowStoreOptions,
-  OAUTH_HANDLING_TIMEOUT_MS,
-} from './types';
+import { advance, flowStoreSetup, flush, MIN, track } from './test-support';
+import { FLOW_POLL_INTERVAL_MS, FLOW_TTL_MS, OAUTH_HANDLING_TIMEOUT_MS } from './types';
 
-const MIN = 60_000;
-
-function setup(options: Partial<FlowStoreOptions> = {}) {
-  const clock = new ManualClock();
-  const store = new MemoryStore();
-  const recorder = new TimelineRecorder(clock);
-  const flows = new FlowStore({ store, clock, recorder, ...options });
-  return { clock, store, recorder, flows };
-}
+const setup = flowStoreSetup;
 
 describe('S6 — expiry and timestamps', () => {
   it('S6: the defaults are a 10 min handling timeout, a 15 min TTL and a 2 s poll', () => {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock';
 import { isLabError, type LabError } from '../errors';
-import { MemoryStore } from '../store/memory';
-import { TimelineRecorder } from '../timeline/recorder';
-import { FlowStore } from './flow-store';
-import { advance, flush, track } from './test-support';
-import type { FlowStoreOptions } from './types';
+import { advance, flowStoreSetup, flush, track } from './test-support';
 
-function setup(options: Partial<FlowStoreOptions> = {}) {
-  const clock = new ManualClock();
-  const store = new MemoryStore();
-  const recorder = new TimelineRecorder(clock);
-  const flows = new FlowStore({ store, clock, recorder, ...options });
-  return { clock, store, recorder, flows };
-}
+const setup = flowStoreSetup;
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {

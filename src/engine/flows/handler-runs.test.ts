@@ -1,22 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../clock';
 import { isLabError } from '../errors';
-import { MemoryStore } from '../store/memory';
-import { TimelineRecorder } from '../timeline/recorder';
-import { FlowStore } from './flow-store';
-import { advance, deferred, flush, track } from './test-support';
-import type { FlowStoreOptions } from './types';
+import { advance, deferred, flowStoreSetup, flush, MIN, track } from './test-support';
 
-const MIN = 60_000;
-
-function setup(options: Partial<FlowStoreOptions> = {}) {
-  const clock = new ManualClock();
-  const store = new MemoryStore();
-  const recorder = new TimelineRecorder(clock);
-  const flows = new FlowStore({ store, clock, recorder, ...options });
-  const otherTab = new FlowStore({ store, clock, ...options });
-  return { clock, store, recorder, flows, otherTab };
-}
+const setup = flowStoreSetup;
 
 describe('S5 — createFlowWithHandler', () => {
   it('S5: runs the handler once and stores its result as COMPLETED', async () => {

@@ -3,10 +3,13 @@
  * completes requests on real `setImmediate` turns, which a ManualClock does not drive, so tests
  * let those turns run before and after moving the clock.
  */
-import type { ManualClock } from '../clock';
+import { ManualClock } from '../clock';
 import { IndexedDbStore } from '../store/indexeddb';
 import { MemoryStore } from '../store/memory';
 import type { KeyValueStore } from '../store/types';
+import { TimelineRecorder } from '../timeline/recorder';
+import { FlowStore } from './flow-store';
+import type { FlowStoreOptions } from './types';
 
 /** Lets pending store requests and the promise chains after them finish (real event-loop turns). */
 export async function flush(turns = 40): Promise<void> {
@@ -68,3 +71,18 @@ export const BACKENDS: ReadonlyArray<{ name: string; make: () => KeyValueStore }
   // A fresh database per test: fake-indexeddb keeps databases for the life of the worker.
   { name: 'IndexedDbStore', make: () => new IndexedDbStore(`flows-test-${++dbCounter}`) },
 ];
+
+export const MIN = 60_000;
+
+/**
+ * A flow store on a memory store and a manual clock, with its recorder, and `otherTab`: another
+ * tab on the same store without a channel, whose writes reach `flows` by polling only.
+ */
+export function flowStoreSetup(options: Partial<FlowStoreOptions> = {}) {
+  const clock = new ManualClock();
+  const store = new MemoryStore();
+  const recorder = new TimelineRecorder(clock);
+  const flows = new FlowStore({ store, clock, recorder, ...options });
+  const otherTab = new FlowStore({ store, clock, ...options });
+  return { clock, store, recorder, flows, otherTab };
+}
