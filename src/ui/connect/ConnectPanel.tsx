@@ -1,18 +1,17 @@
 import { useState } from 'react';
+import { uiResourceOf, visibilityOf } from '../../engine/apps/ui-meta';
 import { AppPanel } from '../apps/AppPanel';
 import type { ToolInfo } from '../lab/controller';
 import { useLab } from '../lab/useLab';
 import { diagnose } from './diagnose';
 
-function visibility(tool: ToolInfo): string {
-  const ui = (tool._meta?.ui ?? {}) as { visibility?: string[]; resourceUri?: string };
-  const v = ui.visibility ?? ['model', 'app'];
-  return v.join(' + ');
-}
+/** A3: who may see and call the tool. */
+const visibility = (tool: ToolInfo): string => visibilityOf(tool).join(' + ');
 
-function hasUi(tool: ToolInfo): boolean {
-  const ui = (tool._meta?.ui ?? {}) as { resourceUri?: string };
-  return typeof ui.resourceUri === 'string' || typeof tool._meta?.['ui/resourceUri'] === 'string';
+/** A2: whether the tool has a view, or a malformed one (which disables only that view). */
+function uiLabel(tool: ToolInfo): string {
+  const ui = uiResourceOf(tool);
+  return ui.kind === 'ui' ? 'app' : ui.kind === 'invalid' ? 'invalid' : '';
 }
 
 /** Example arguments from a tool's input schema: a starting point for the call form. */
@@ -146,7 +145,7 @@ export function ConnectPanel() {
                   <span className="block text-xs text-slate-600 dark:text-slate-400">{t.description}</span>
                 </td>
                 <td className="text-xs">{visibility(t)}</td>
-                <td className="text-xs">{hasUi(t) ? 'app' : ''}</td>
+                <td className="text-xs">{uiLabel(t)}</td>
                 <td>
                   <button
                     type="button"
