@@ -13,6 +13,7 @@ import type {
 } from './connection/factory-types';
 import { bindingOf } from './connection/flow-metadata';
 import { FlowStore } from './flows';
+import type { ResponseLimits } from './net/body-limit';
 import { createInstrumentedFetch } from './net/instrumented-fetch';
 import type { StepGate } from './net/step-gate';
 import type { UrlPolicy } from './net/url-policy';
@@ -39,6 +40,11 @@ export interface EngineOptions {
   policy?: Pick<UrlPolicy, 'check'>;
   /** Step-through: every outgoing request waits for a person. */
   gate?: StepGate;
+  /**
+   * Largest OAuth and JSON-RPC answers the engine parses, in bytes (defaults 1 MiB and 32 MiB;
+   * rules HX2, HX3). Applies to the default `fetchFor`; a host that brings its own sets them there.
+   */
+  responseLimits?: ResponseLimits;
   redirectUri: string;
   timings?: Partial<FactoryTimings>;
   secretBox?: SecretBox;
@@ -107,6 +113,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.gate ? { gate: options.gate } : {}),
+      ...(options.responseLimits ? { responseLimits: options.responseLimits } : {}),
     });
   const timings = { ...DEFAULT_TIMINGS, ...options.timings };
   const secretBox = options.secretBox ?? new AesGcmSecretBox({ settings: stores.settings });

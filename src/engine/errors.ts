@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   rate_limited: 'The server asked the client to slow down (HTTP 429).',
   obo_failed: 'The on-behalf-of token exchange failed.',
   app_refused: 'An MCP App asked for something the host does not allow.',
+  too_large: 'A server sent a larger answer than the engine reads.',
 } as const;
 
 export type LabErrorCode = keyof typeof ERROR_CODES;

@@ -83,6 +83,17 @@ export function deriveLabel(method: string, url: string, body: string | undefine
   return undefined;
 }
 
+/**
+ * Whether a label names an OAuth step whose answer the engine parses itself: protected resource
+ * metadata, authorization server metadata, registration, a token grant or a revocation.
+ */
+export function isOAuthLabel(label: string | undefined): boolean {
+  return (
+    label !== undefined &&
+    /^(PRM( discovery)?|AS metadata|register|registration|revocation|token: .+)$/.test(label)
+  );
+}
+
 const EXPLANATIONS: Array<[RegExp, string]> = [
   [
     /^token: authorization_code$/,
@@ -166,7 +177,13 @@ export function summarize(method: string, url: string, outcome: string, label?: 
   return `${method} ${pathOf(url)} → ${outcome}${label ? ` (${label})` : ''}`;
 }
 
-/** Reads up to `limit` bytes of a stream as text, then cancels the rest (the stream is a clone). */
+/**
+ * Reads up to `limit` bytes of a stream as text, then cancels the rest (the stream is a clone).
+ * The cancel is not awaited: a clone is one branch of a tee, and cancelling one branch settles
+ * only once the other branch (the caller's, which gets its response only after this returns) is
+ * drained or cancelled too. Awaiting it would wait for the caller forever.
+ * @see https://streams.spec.whatwg.org/#readable-stream-tee
+ */
 async function readCapped(stream: ReadableStream<Uint8Array>, limit: number): Promise<string> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
@@ -179,7 +196,7 @@ async function readCapped(stream: ReadableStream<Uint8Array>, limit: number): Pr
       bytes += value.byteLength;
       if (bytes > limit) {
         text += decoder.decode(value.subarray(0, value.byteLength - (bytes - limit)), { stream: true });
-        await reader.cancel();
+        reader.cancel().catch(() => undefined);
         return `${text}${decoder.decode()}… (truncated at ${limit} bytes)`;
       }
       text += decoder.decode(value, { stream: true });

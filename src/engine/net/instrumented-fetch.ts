@@ -2,6 +2,16 @@ import { LabError } from '../errors';
 import { LANE_TITLES, type Lane } from '../timeline/events';
 import type { TimelineRecorder } from '../timeline/recorder';
 import {
+  formatBytes,
+  JSON_RPC_RESPONSE_LIMIT,
+  limitBody,
+  OAUTH_RESPONSE_LIMIT,
+  type ParsedResponseKind,
+  parsedResponseKind,
+  type ResponseLimits,
+  tooLargeError,
+} from './body-limit';
+import {
   BODY_CAPTURE_LIMIT,
   deriveLabel,
   explain,
@@ -38,6 +48,11 @@ export interface InstrumentedFetchOptions {
   /** Largest body captured for the timeline, in bytes (default 64 KiB). */
   bodyLimit?: number;
   /**
+   * Largest answers handed to the engine's parsers, in bytes (defaults: OAuth 1 MiB, JSON-RPC
+   * 32 MiB). Reading past one fails with a `too_large` LabError.
+   */
+  responseLimits?: ResponseLimits;
+  /**
    * Throw what fetch throws (a TypeError for network/CORS failures, the AbortError for an abort),
    * with the LabError diagnosis as `cause` (see `labErrorOf`), for libraries that branch on
    * `instanceof TypeError`, like the MCP SDK's browser CORS fallback. Default false: LabErrors.
@@ -58,7 +73,8 @@ export function defaultPageOrigin(): string | null {
  * Builds the engine's fetch: `fetchFor(to, label?)` returns a fetch whose every call is one
  * timeline `http` event on lane `to` (request, response or failure, with bodies read without
  * consuming or delaying the caller's, and secrets redacted by the recorder, T7), guarded by the URL
- * policy (D8) and the step gate.
+ * policy (D8) and the step gate. Answers the engine parses itself (OAuth steps, JSON-RPC that is not
+ * an event stream) reach the caller through a size limit enforced while they stream (HX2, HX3).
  *
  * When a policy is given and the caller wants redirects followed, in Node the redirects are
  * followed here (`redirect: 'manual'`): each hop is checked by the policy and recorded, and
@@ -76,7 +92,25 @@ export function createInstrumentedFetch(
   const wire: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const pageOrigin = options.pageOrigin === undefined ? defaultPageOrigin() : options.pageOrigin;
   const limit = options.bodyLimit ?? BODY_CAPTURE_LIMIT;
+  const parseLimits: Record<ParsedResponseKind, number> = {
+    oauth: options.responseLimits?.oauth ?? OAUTH_RESPONSE_LIMIT,
+    'json-rpc': options.responseLimits?.jsonRpc ?? JSON_RPC_RESPONSE_LIMIT,
+  };
   const clock = recorder.clock;
+
+  /** HX2, HX3: the error, and a note on the timeline, when an answer the engine parses is too large. */
+  const tooLarge = (kind: ParsedResponseKind, to: Lane, hop: Hop, label: string | undefined): LabError => {
+    const e = tooLargeError(kind, safeLocation(hop.url), label, parseLimits[kind]);
+    recorder.record({
+      lane: from,
+      kind: 'decision',
+      level: 'error',
+      ruleIds: [...e.ruleIds],
+      summary: `Stopped reading ${hop.method} ${safeLocation(hop.url)}${label ? ` (${label})` : ''}: larger than ${formatBytes(parseLimits[kind])} (${e.ruleIds.join(', ')})`,
+      data: { ...e.details, method: hop.method, to },
+    });
+    return e;
+  };
 
   const refuse = (e: LabError, to: Lane, hop: Hop, label: string | undefined): never => {
     recorder.record({
@@ -143,6 +177,8 @@ export function createInstrumentedFetch(
       });
       throw lab;
     }
+    // The timeline copy is read first, from a clone; the caller's copy is then bounded if the
+    // engine will parse it (HX1: the capture never waits for the caller; HX2, HX3: the limits).
     const body = await responseBodyText(response, limit);
     // The status code alone: HTTP/2 has no reason phrase, so browser and Node recordings read the same.
     const status = String(response.status);
@@ -165,7 +201,8 @@ export function createInstrumentedFetch(
         ...(label ? { label } : {}),
       },
     });
-    return response;
+    const kind = parsedResponseKind(to, hop.method, label, response.headers.get('content-type'));
+    return kind ? limitBody(response, parseLimits[kind], () => tooLarge(kind, to, hop, label)) : response;
   };
 
   const passGate = async (to: Lane, label: string | undefined, hop: Hop): Promise<void> => {

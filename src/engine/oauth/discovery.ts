@@ -2,7 +2,7 @@ import {
   discoverAuthorizationServerMetadata,
   discoverOAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/client';
-import { LabError } from '../errors';
+import { isLabError, LabError } from '../errors';
 import type { Lane } from '../timeline/events';
 import type { TimelineRecorder } from '../timeline/recorder';
 import { protocolVersionFor, REVISIONS } from './revisions';
@@ -158,6 +158,8 @@ export async function discover(ctx: DiscoveryContext, challenge?: BearerChalleng
       ctx.fetchFor('mcp', 'PRM'),
     );
   } catch (e) {
+    // An oversized answer is not missing metadata: its own message says what to do (HX2).
+    if (isLabError(e, 'too_large')) throw e;
     throw new LabError(
       'discovery_failed',
       `Failed to discover who protects ${config.serverUrl}: ${fromSdkError(e, 'read the protected resource metadata').message}`,
