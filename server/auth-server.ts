@@ -30,6 +30,13 @@ export interface AuthServerOptions {
   allowedOrigins?: OriginPolicy;
   /** A confidential client for the resource server, allowed to introspect tokens. */
   resourceServerClient: { clientId: string; clientSecret: string };
+  /** The signing key pair (default: a new one from `generateSigningKeys()`). */
+  signingKeys?: SigningKeys;
+}
+
+export interface SigningKeys {
+  privateJwk: JWK;
+  publicJwk: JWK;
 }
 
 export interface AuthServer {
@@ -45,11 +52,13 @@ const INTROSPECTION = '/token/introspection';
 const REVOCATION = '/token/revocation';
 
 /**
- * The AS's signing key. node:crypto, not WebCrypto: on Node 20 a WebCrypto job on a libuv pool
- * thread can meet a stale OpenSSL error (nodejs/node#42919), and the stack has failed to start
- * under load in CI while generating this key that way.
+ * A new RS256 signing key for the AS. Synchronous node:crypto on the main thread, not WebCrypto or
+ * `generateKeyPair` (both run on a libuv pool thread): on Node 20 a WebCrypto job on a pool thread
+ * can meet a stale OpenSSL error (nodejs/node#42919), and the stack twice failed to start under
+ * load in CI while generating this key that way. `server/stack.test.ts` checks that start-up runs
+ * no WebCrypto job at all.
  */
-async function signingKeys(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+export function generateSigningKeys(): SigningKeys {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const meta = { kid: randomUUID(), alg: 'RS256', use: 'sig' };
   return {
@@ -218,7 +227,7 @@ async function tokenEndpointRoute(
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
  */
 export async function createAuthServer(o: AuthServerOptions): Promise<AuthServer> {
-  const { privateJwk, publicJwk } = await signingKeys();
+  const { privateJwk, publicJwk } = o.signingKeys ?? generateSigningKeys();
   const provider = new Provider(o.issuer, configuration(o, privateJwk));
   const jwts = new JwtAccessTokens(provider, { keys: [publicJwk] });
   provider.on('server_error', (_ctx, error) => console.error('[reference AS] server error:', error));

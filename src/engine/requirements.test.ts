@@ -24,7 +24,7 @@ function titles(files: string[]): string[] {
   return out;
 }
 
-const engineTitles = titles([...testFiles('src'), ...testFiles('mocks')]);
+const engineTitles = titles([...testFiles('src'), ...testFiles('mocks'), ...testFiles('server')]);
 const cited = new Set(engineTitles.flatMap(leadingIds));
 
 describe('requirements manifest', () => {

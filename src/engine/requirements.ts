@@ -206,6 +206,24 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'teardown before removal',
     'App lane with every bridge message, redacted',
   ]),
+  // Hostile exchanges: answers whose size a server chooses (src/engine/net/body-limit.ts, describe.ts).
+  ...range('HX', 3, 'local', 'engine', [
+    'capturing a body for the timeline never holds up the caller',
+    'OAuth answers the engine parses are size-limited while streaming',
+    'JSON-RPC answers (not event streams) are size-limited while streaming',
+  ]),
+  // The real reference stack (server/: oidc-provider AS + SDK MCP server), server/*.test.ts.
+  ...range('REAL', 7, 'local', 'server', [
+    'first connect against the real stack',
+    'refresh with rotation',
+    'revocation leads to re-authentication',
+    'MCP server HTTP contract and step-up',
+    'login and consent pages',
+    'taken port names its variable',
+    'start-up stages logged; /health 503 until ready, then 200',
+  ]),
+  // The dev CORS proxy (server/dev-proxy.ts).
+  ...range('PROXY', 2, 'local', 'server', ['forwards with CORS', 'private targets refused']),
 };
 // TOK-4 is the server's duty; the client's part of it is RES-1.
 REQUIREMENTS['TOK-4'] = { title: 'audience validation', source: 'mcp-auth', owner: 'server' };
