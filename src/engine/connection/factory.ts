@@ -18,6 +18,12 @@ import type { OAuthRequiredEvent } from './types';
 const MAX_STEP_UPS = 3;
 
 /**
+ * Marks the factory's decisions that open and close a silent refresh (`data.authPhase`), so a host
+ * can show "refreshing" on the action that is waiting for it.
+ */
+export type AuthPhase = 'refreshing' | 'refreshed';
+
+/**
  * Builds one connection for one user to one server, with OAuth, silent refresh and
  * re-authentication (spec/behaviour.md, rules F1–F18, F20, F21). `ConnectionFactory.create` is the
  * entry; the instance stays attached to the connection so a later 401 can still recover (F9).
@@ -128,7 +134,7 @@ export class ConnectionFactory {
     return this.server.requiresOAuth === true || this.server.oauth !== undefined;
   }
 
-  #decide(summary: string, ruleIds: string[], level?: 'warn'): void {
+  #decide(summary: string, ruleIds: string[], level?: 'warn', authPhase?: AuthPhase): void {
     this.deps.recorder.record({
       lane: 'factory',
       kind: 'decision',
@@ -136,6 +142,7 @@ export class ConnectionFactory {
       ruleIds,
       who: { tenant: this.identity.tenant, user: this.identity.user.id, server: this.server.name },
       ...(level ? { level } : {}),
+      ...(authPhase ? { data: { authPhase } } : {}),
     });
   }
 
@@ -235,6 +242,8 @@ export class ConnectionFactory {
             // Refusals that no retry can change.
             labCause(e, 'url_refused') !== undefined ||
             labCause(e, 'invalid_input') !== undefined ||
+            // An answer past its size limit (HX2, HX3) would only be downloaded again.
+            labCause(e, 'too_large') !== undefined ||
             attempt >= timings.connectAttempts;
           if (stop) throw e;
           const wait = timings.connectBackoffMs * attempt;
@@ -307,21 +316,37 @@ export class ConnectionFactory {
       clock,
       silentRefreshTimeoutMs(this.server),
       timings.silentRefreshAbortGraceMs,
-      (signal) => tokenStore.getTokens(this.key, { forceRefresh: true, signal }),
+      // T8: name the token the server refused, so a token another tab (or flight) stored meanwhile
+      // is used instead of redeeming the refresh token a second time.
+      (signal) => {
+        const rejected = this.connection.accessToken;
+        return tokenStore.getTokens(this.key, {
+          forceRefresh: true,
+          signal,
+          ...(rejected !== undefined ? { rejectedAccessToken: rejected } : {}),
+        });
+      },
     );
     this.#decide(
       joined
         ? 'Joining the silent refresh already in flight'
         : 'Trying a silent refresh with the stored refresh token',
       ['F10', 'F11'],
+      undefined,
+      'refreshing',
     );
     let tokens: Awaited<typeof promise>;
     try {
       tokens = await promise;
     } catch (e) {
       if (isLabError(e, 'reauth_required'))
-        this.#decide('No usable refresh token: a person must authorize', ['F10', 'F13']);
-      else this.#decide(`Silent refresh failed: ${messageOf(e)}`, ['F11', 'F13'], 'warn');
+        this.#decide(
+          'No usable refresh token: a person must authorize',
+          ['F10', 'F13'],
+          undefined,
+          'refreshed',
+        );
+      else this.#decide(`Silent refresh failed: ${messageOf(e)}`, ['F11', 'F13'], 'warn', 'refreshed');
       return false;
     }
     if (!tokens) return false;
@@ -329,7 +354,12 @@ export class ConnectionFactory {
     this.#refreshedToken = tokens.access_token;
     this.#grantedScope = tokens.scope ?? this.#grantedScope;
     await fixTokenLoadFlow(this.deps, this.tokenFlowId, tokens.expires_at);
-    this.#decide('Silent refresh succeeded: new token set on the connection', ['F12']);
+    this.#decide(
+      'Silent refresh succeeded: new token set on the connection',
+      ['F12'],
+      undefined,
+      'refreshed',
+    );
     this.connection.emit('oauthHandled');
     return true;
   }

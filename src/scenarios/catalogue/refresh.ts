@@ -257,4 +257,37 @@ export const REFRESH: Scenario[] = [
       ],
     },
   },
+  {
+    id: 'two-tabs-late-401',
+    title:
+      'A tab meets its 401 after another tab already refreshed: it takes the stored token, no second redemption',
+    teaching:
+      'On a busy machine the two tabs do not meet the expired token at the same moment: the first tab refreshes and stores a new token before the second tab even sends its call. The second tab still holds the old token, gets its 401, and must not redeem the refresh token again (a rotating refresh token was already spent, and a second redemption looks like theft to the authorization server). It names the token the server refused; the store holds a newer one, so it uses that.',
+    ruleIds: ['T8', 'T4', 'F11'],
+    world: {},
+    steps: [
+      { do: 'connect', server: 'dcr' },
+      { do: 'secondTab' },
+      { do: 'connect', server: 'dcr', tab: 2 },
+      { do: 'advanceClock', ms: TWO_HOURS },
+      { do: 'mark', name: 'first' },
+      { do: 'call', server: 'dcr', tool: 'echo', args: { message: 'tab 1' }, tab: 1 },
+      { do: 'mark', name: 'late' },
+      { do: 'call', server: 'dcr', tool: 'echo', args: { message: 'tab 2' }, tab: 2 },
+    ],
+    expect: {
+      after: {
+        first: { requests: { 'token:refresh_token@200': 1, token: 1 }, consent: { asked: 0 } },
+        late: {
+          requests: { token: 0, 'mcp:tools/call@401': 1, 'mcp:tools/call@200': 1 },
+          consent: { asked: 0 },
+          ruleIds: ['T8'],
+        },
+      },
+      connections: [
+        { server: 'dcr', state: 'connected', tab: 1 },
+        { server: 'dcr', state: 'connected', tab: 2 },
+      ],
+    },
+  },
 ];
