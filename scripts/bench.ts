@@ -9,6 +9,8 @@
  *   4. timeline render of 10,000 events (scripts/bench-timeline.mjs, Chromium, production build)
  *   5. initial JS (gzip) that dist/index.html loads, next to all JS in dist
  *   6. heap and listeners after N connect/401/refresh cycles
+ *   7. a first OAuth connect in the page (scripts/bench-connect.mjs): median and p95 of 20, mocks in the
+ *      page and through the service worker, idle and with a busy loop per core, beside Node's figure
  *
  * Run with gc exposed (the package script does) so the heap figures are after a full collection.
  */
@@ -113,6 +115,19 @@ async function againstMocks(): Promise<string[]> {
       `2. first OAuth connect on dcr (connect + list tools, consent decision not counted): ` +
         `engine ${engineLog.length} requests · protocol minimum ${minimum.length} · SDK v1 auth() ${sdkLog.length}`,
     );
+    // The same connect's wall time in Node, beside the page's (7): twenty fresh engines, consent by the decision API.
+    const nodeTimes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      world.reset();
+      const hn = harness();
+      const t0 = performance.now();
+      const c = await hn.engine.connect(DCR, alice, hn.oauth());
+      await c.listTools();
+      nodeTimes.push(ms(t0));
+      await c.close();
+    }
+    nodeTimes.sort((a, b) => a - b);
+    nodeConnect = `median ${nodeTimes[10]} ms · p95 ${nodeTimes[18]} ms`;
     say(`     minimum = ${minimum.join(' + ')} = ${minimum.length}`);
     say(`     engine: ${engineLog.join(' ')}`);
     say(`     SDK v1: ${sdkLog.join(' ')}`);
@@ -236,6 +251,45 @@ async function againstMocks(): Promise<string[]> {
   }
 }
 
+/** Node's figure for a first OAuth connect on dcr, set by 2 and printed beside the page's in 7. */
+let nodeConnect = 'not measured';
+
+// ── 7. first OAuth connect in the page (child process) ─────────────────────────────────────────────
+function connectInPage(): Promise<void> {
+  if (argv['skip-timeline']) {
+    say('7. first OAuth connect in the page: not measured: --skip-timeline');
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/bench-connect.mjs')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      const figures = out.trim();
+      if (code === 0 && figures) {
+        say(
+          '7. first OAuth connect on dcr, click to connected with auto-approve (Chromium, scripts/bench-connect.mjs):',
+        );
+        for (const l of figures.split('\n')) say(`     ${l.trim()}`);
+      } else {
+        const why = (err.trim().split('\n').at(-1) ?? '') || `exit code ${code}`;
+        say(`7. first OAuth connect in the page: not measured: bench-connect failed (${why})`);
+      }
+      say(`     the same connect in Node (engine + mock world, no page): ${nodeConnect}`);
+      resolve();
+    });
+  });
+}
+
 // ── 4. timeline render (child process) ───────────────────────────────────────────────────────────
 function timelineRender(): Promise<void> {
   if (argv['skip-timeline']) {
@@ -315,6 +369,7 @@ const heap = await againstMocks(); // printed last, in the order of the list abo
 await timelineRender(); // builds into dist/, which 5 reads
 initialJs();
 for (const l of heap) say(l);
+await connectInPage();
 console.log(`\nbench done in ${Math.round((performance.now() - started) / 1000)} s`);
 // Leftover timers of ended scenario tabs must not keep the process alive.
 process.exit(0);

@@ -116,6 +116,8 @@ async function boot(): Promise<void> {
     gate,
     autoApprove: () => lab?.getSnapshot().autoApprove ?? true,
     devProxy: () => lab?.getSnapshot().devProxy ?? false,
+    onConsent: (phase, via, flowId) => lab?.consentPhase(phase, via, flowId),
+    mockFetch: () => (lab?.getSnapshot().mockTransport === 'service-worker' ? undefined : mocks?.fetchInPage),
     policy: { check: (url, purpose) => (lab ? lab.policy.check(url, purpose) : new URL(url)) },
   });
   lab = new LabController(engine, mocks?.world, gate);

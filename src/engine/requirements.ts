@@ -139,7 +139,7 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'refresh rotation',
   ]),
   ...range('AR-', 3, 'mcp-auth', 'engine', ['state', 'iss', 'redirect URIs and https endpoints']),
-  ...range('M', 11, 'local', 'mocks', [
+  ...range('M', 13, 'local', 'mocks', [
     'JSON-RPC errors',
     'sessions',
     '202',
@@ -151,6 +151,8 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     '2026-07-28 era',
     'one world across tabs',
     'HTTP+SSE transport',
+    'mock OAuth flow in the page',
+    'in-page transport with the CORS response filter',
   ]),
   ...range('TL', 7, 'local', 'local', [
     'JSON round-trip',

@@ -118,6 +118,15 @@ function Header({ status }: { status: MockStatus }) {
           onChange={(v) => void lab.setAppsEnabled(v)}
           title="Render tools' MCP App views in the sandbox (A1). Off: no io.modelcontextprotocol/ui capability, no view fetched, app requests refused"
         />
+        {status.state === 'intercepting' && (
+          <Toggle
+            id="mock-via-worker"
+            label="Mocks via worker"
+            checked={state.mockTransport === 'service-worker'}
+            onChange={(v) => lab.setMockTransport(v ? 'service-worker' : 'in-page')}
+            title="Send requests to the mock servers through the service worker (the browser's fetch path) instead of answering them in the page (the same handlers, faster)"
+          />
+        )}
         <Toggle
           id="ssrf-protection"
           label="SSRF protection"

@@ -28,11 +28,17 @@ export function createBrowserEngine(
     autoApprove?: () => boolean;
     policy?: Pick<UrlPolicy, 'check'>;
     devProxy?: () => boolean;
+    /** The in-page mock transport, when it is on (else mock hosts go through the service worker). */
+    mockFetch?: () => typeof fetch | undefined;
+    /** Told when the consent step of a flow starts and ends, and how the person is asked. */
+    onConsent?: (phase: 'start' | 'end', via: 'popup' | 'auto', flowId: string) => void;
   } = {},
 ): Engine {
   // With the dev proxy on, requests to other origins (not the mocks) go through `npm start`'s proxy route.
   const wire = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const inPage = url.hostname.endsWith('.mock.test') ? options.mockFetch?.() : undefined;
+    if (inPage) return inPage(input, init);
     if (!options.devProxy?.() || url.origin === location.origin || url.hostname.endsWith('.mock.test'))
       return fetch(input, init);
     engine.recorder.record({
@@ -52,19 +58,26 @@ export function createBrowserEngine(
     flowChannel: 'mcp-lab-flows',
     ...(options.gate ? { gate: options.gate } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
-    oauthStart: async (url) => {
+    oauthStart: async (url, info) => {
       const mock = isMockAuthorization(url);
       const auto = options.autoApprove?.() ?? true;
+      const via = mock && auto ? 'auto' : 'popup';
       const authorizer =
         mock && auto
-          ? mockConsentAuthorizer((i, init) => fetch(i, init), { decision: 'approve' }, engine.recorder)
+          ? mockConsentAuthorizer(wire, { decision: 'approve' }, engine.recorder)
           : mock
             ? (u: string) =>
                 popupAuthorizer()(
                   new URL(`?${new URLSearchParams({ [CONSENT_PARAM]: u })}`, document.baseURI).href,
                 )
             : popupAuthorizer();
-      const callback = await authorizer(url);
+      options.onConsent?.('start', via, info.flowId);
+      let callback: Awaited<ReturnType<typeof authorizer>>;
+      try {
+        callback = await authorizer(url);
+      } finally {
+        options.onConsent?.('end', via, info.flowId);
+      }
       engine.recorder.record({
         lane: 'user',
         kind: 'event',

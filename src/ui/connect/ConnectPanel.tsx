@@ -1,7 +1,13 @@
 import { useState } from 'react';
 import { uiResourceOf, visibilityOf } from '../../engine/apps/ui-meta';
 import { AppPanel } from '../apps/AppPanel';
-import type { ToolInfo } from '../lab/controller';
+import {
+  type ActionStatus,
+  type CallResult,
+  type ConsentPath,
+  settled,
+  type ToolInfo,
+} from '../lab/controller';
 import { useLab } from '../lab/useLab';
 import { diagnose } from './diagnose';
 
@@ -12,6 +18,47 @@ const visibility = (tool: ToolInfo): string => visibilityOf(tool).join(' + ');
 function uiLabel(tool: ToolInfo): string {
   const ui = uiResourceOf(tool);
   return ui.kind === 'ui' ? 'app' : ui.kind === 'invalid' ? 'invalid' : '';
+}
+
+/** What a call is doing, or how it ended, in words. */
+function callHeadline(r: CallResult): string {
+  switch (r.state) {
+    case 'pending':
+      return `Calling ${r.tool}…`;
+    case 'waiting-for-consent':
+      return `${r.tool}: waiting for sign-in (${r.consent === 'auto' ? 'auto-approve' : 'the consent window'})…`;
+    case 'refreshing':
+      return `${r.tool}: refreshing the access token…`;
+    case 'ok':
+      return `${r.tool} returned`;
+    case 'error':
+      return `${r.tool} failed`;
+  }
+}
+
+const CONSENT_WORDS: Record<ConsentPath, string> = {
+  popup: 'after consent in a popup',
+  auto: 'after auto-approved consent',
+  stored: 'with stored tokens',
+  none: 'no authorization needed',
+};
+
+/** What a connect is doing, or how it ended, in words. */
+function connectHeadline(a: ActionStatus): string {
+  switch (a.state) {
+    case 'pending':
+      return 'Connecting…';
+    case 'waiting-for-consent':
+      return a.consent === 'auto'
+        ? 'Approving (auto-approve)…'
+        : 'Waiting for sign-in in the consent window…';
+    case 'refreshing':
+      return 'Refreshing the access token…';
+    case 'ok':
+      return a.consent ? `Connected (${CONSENT_WORDS[a.consent]})` : 'Done';
+    case 'error':
+      return 'Failed';
+  }
 }
 
 /** Example arguments from a tool's input schema: a starting point for the call form. */
@@ -33,6 +80,7 @@ export function ConnectPanel() {
   const [times, setTimes] = useState(1);
   if (!server) return <p className="text-sm text-slate-600 dark:text-slate-400">Pick a server.</p>;
   const busy = view.state === 'connecting';
+  const calling = view.lastResult !== undefined && !settled(view.lastResult.state);
 
   async function call() {
     let parsed: unknown;
@@ -98,6 +146,18 @@ export function ConnectPanel() {
         >
           {view.state}
         </span>
+        {view.connectAction && (
+          <span
+            data-testid="connect-status"
+            data-action-id={view.connectAction.id}
+            data-state={view.connectAction.state}
+            data-consent={view.connectAction.consent ?? ''}
+            role="status"
+            className="self-center text-sm text-slate-600 dark:text-slate-400"
+          >
+            {connectHeadline(view.connectAction)}
+          </span>
+        )}
       </div>
       {view.error && (
         <p
@@ -190,8 +250,9 @@ export function ConnectPanel() {
             <button
               type="button"
               data-testid="call-run"
+              disabled={calling}
               onClick={call}
-              className="rounded bg-emerald-700 px-3 py-1.5 font-medium text-white"
+              className="rounded bg-emerald-700 px-3 py-1.5 font-medium text-white disabled:opacity-50"
             >
               Call {tool}
             </button>
@@ -211,17 +272,26 @@ export function ConnectPanel() {
         </div>
       )}
       {view.lastResult && (
-        <div data-testid="call-result" data-state={view.lastResult.ok ? 'ok' : 'error'} className="text-sm">
-          <p className="font-medium">
-            {view.lastResult.ok ? `${view.lastResult.tool} returned` : `${view.lastResult.tool} failed`}
+        <div
+          data-testid="call-result"
+          data-call-id={view.lastResult.id}
+          data-state={view.lastResult.state}
+          data-consent={view.lastResult.consent ?? ''}
+          aria-busy={!settled(view.lastResult.state)}
+          className="text-sm"
+        >
+          <p className="font-medium" role="status">
+            {callHeadline(view.lastResult)}
           </p>
-          <pre
-            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable result must be reachable by keyboard (axe: scrollable-region-focusable)
-            tabIndex={0}
-            className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800"
-          >
-            {view.lastResult.text}
-          </pre>
+          {settled(view.lastResult.state) && (
+            <pre
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable result must be reachable by keyboard (axe: scrollable-region-focusable)
+              tabIndex={0}
+              className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800"
+            >
+              {view.lastResult.text}
+            </pre>
+          )}
         </div>
       )}
       {view.appNotice && (

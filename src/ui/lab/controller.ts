@@ -1,9 +1,11 @@
 import { createStore, get, set } from 'idb-keyval';
+import type { MockTransport } from '../../../mocks/browser';
 import type { MockWorld } from '../../../mocks/world';
 import type { AppConnection } from '../../engine/apps/app-host';
 import type { ToolLike } from '../../engine/apps/ui-meta';
 import { type AppViewSource, loadAppView } from '../../engine/apps/ui-resource';
 import type { Connection } from '../../engine/connection/connection';
+import { oauthFlowId } from '../../engine/connection/ids';
 import { ConnectionManager } from '../../engine/connection/manager';
 import { discoverTools } from '../../engine/connection/tool-discovery';
 import type { Engine } from '../../engine/engine';
@@ -23,12 +25,41 @@ export interface ToolInfo {
   _meta?: Record<string, unknown>;
 }
 
+/**
+ * Where a person's action is: every connect, discover, call and token action gets its own id and
+ * moves through these states, shown as `data-state` on the element that carries the id, so a test
+ * (or a person) waits for *this* action's end rather than for the page to change.
+ */
+export type ActionState = 'pending' | 'waiting-for-consent' | 'refreshing' | 'ok' | 'error';
+
+/** How a connect got its authorization: a consent popup, the mock's auto-approve, stored tokens, or none needed. */
+export type ConsentPath = 'popup' | 'auto' | 'stored' | 'none';
+
+export interface ActionStatus {
+  id: string;
+  state: ActionState;
+  /** Set once consent was asked for (popup or auto), or when the action ends without it. */
+  consent?: ConsentPath;
+}
+
+/** Whether an action has ended. */
+export const settled = (state: ActionState): boolean => state === 'ok' || state === 'error';
+
+export interface CallResult extends ActionStatus {
+  tool: string;
+  /** The result (JSON) or the reason it failed; empty while the call is under way. */
+  text: string;
+}
+
 export interface ConnectionView {
   state: 'idle' | 'connecting' | 'connected' | 'error' | 'disconnected';
   tools?: ToolInfo[];
   error?: string;
   oauthUrl?: string;
-  lastResult?: { tool: string; ok: boolean; text: string };
+  /** The last connect or discover the person started, and where it is. */
+  connectAction?: ActionStatus;
+  /** The last call the person started, and where it is. */
+  lastResult?: CallResult;
   /** The MCP App view of the last result, when its tool has one and apps are on. */
   app?: AppViewSource;
   /** Why the last result's tool UI is not shown (A1 apps off, A2 malformed), or why it failed to load. */
@@ -50,9 +81,27 @@ export interface LabState {
   appsEnabled: boolean;
   /** SBX5: how the sandbox proxy frames views. */
   sandboxModel: SandboxModel;
+  /** How the page's requests reach the mock servers: in the page (fast) or through the service worker. */
+  mockTransport: MockTransport;
+}
+
+/** MCP: a tool result whose `isError` is true reports a failure inside a successful JSON-RPC answer. */
+function isErrorResult(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { isError?: unknown }).isError === true;
 }
 
 const settings = createStore('mcp-lab-playground', 'kv');
+
+/** An action still under way: which connection view shows it, and which field. */
+interface InFlight {
+  serverId: string;
+  connKey: string;
+  field: 'connectAction' | 'lastResult';
+  serverName: string;
+  tenant: string;
+  user: string;
+  consent?: ConsentPath;
+}
 
 /**
  * The playground's state and actions, outside React: the engine, the shared mock world, the
@@ -63,6 +112,10 @@ export class LabController implements TokenActions {
   readonly #listeners = new Set<() => void>();
   readonly manager: ConnectionManager;
   readonly #open = new Map<string, Connection>();
+  /** Connections this controller already listens to (a reconnect may hand back the same one). */
+  readonly #listening = new WeakSet<Connection>();
+  readonly #inFlight = new Map<string, InFlight>();
+  #actionSeq = 0;
 
   constructor(
     readonly engine: Engine,
@@ -82,7 +135,71 @@ export class LabController implements TokenActions {
       devProxy: false,
       appsEnabled: true,
       sandboxModel: 'opaque',
+      mockTransport: 'in-page',
     };
+    // F10/F11: a silent refresh for a connection shows as "refreshing" on the actions waiting for it.
+    engine.recorder.subscribe((event) => {
+      const phase = event.data?.authPhase;
+      if (phase !== 'refreshing' && phase !== 'refreshed') return;
+      const who = event.who ?? {};
+      this.#phaseOf(
+        (a) => a.serverName === who.server && a.tenant === who.tenant && a.user === who.user,
+        phase === 'refreshing' ? 'refreshing' : 'pending',
+      );
+    });
+  }
+
+  /** A new action id (`connect-3`, `call-7`). */
+  #nextId(kind: string): string {
+    this.#actionSeq += 1;
+    return `${kind}-${this.#actionSeq}`;
+  }
+
+  /** Starts tracking an action of this server for the current identity, shown on `field`. */
+  #begin(id: string, serverId: string, field: InFlight['field']): InFlight {
+    const server = this.server(serverId);
+    const a: InFlight = {
+      serverId,
+      connKey: this.#connKey(serverId),
+      field,
+      serverName: server?.config.name ?? serverId,
+      tenant: this.#state.identity.tenant,
+      user: this.#state.identity.user,
+    };
+    this.#inFlight.set(id, a);
+    return a;
+  }
+
+  /** Moves every matching action still under way to `state` (the view shows only the latest per field). */
+  #phaseOf(match: (a: InFlight) => boolean, state: ActionState, consent?: ConsentPath): void {
+    for (const [id, a] of this.#inFlight) {
+      if (!match(a)) continue;
+      if (consent) a.consent = consent;
+      const view = this.#state.connections[a.connKey];
+      const shown = view?.[a.field];
+      if (!view || shown?.id !== id) continue;
+      this.#set({
+        connections: {
+          ...this.#state.connections,
+          [a.connKey]: {
+            ...view,
+            [a.field]: { ...shown, state, ...(a.consent ? { consent: a.consent } : {}) },
+          },
+        },
+      });
+    }
+  }
+
+  /**
+   * The host's consent step began or ended (the browser engine's `oauthStart`): the actions of the
+   * flow's (tenant, user, server) wait for it, then go on.
+   */
+  consentPhase(phase: 'start' | 'end', via: 'popup' | 'auto', flowId: string): void {
+    this.#phaseOf(
+      (a) => oauthFlowId({ tenant: a.tenant, userId: a.user }, a.serverName) === flowId,
+      phase === 'start' ? 'waiting-for-consent' : 'pending',
+      via,
+    );
   }
 
   /** Loads custom servers saved in IndexedDB. */
@@ -105,7 +222,11 @@ export class LabController implements TokenActions {
   }
 
   #setConn(id: string, patch: Partial<ConnectionView>): void {
-    const key = this.#connKey(id);
+    this.#setConnAt(this.#connKey(id), patch);
+  }
+
+  /** Updates the view of one (tenant, user, server), even after the person switched identity. */
+  #setConnAt(key: string, patch: Partial<ConnectionView>): void {
     const prev = this.#state.connections[key] ?? { state: 'idle' };
     this.#set({ connections: { ...this.#state.connections, [key]: { ...prev, ...patch } } });
   }
@@ -143,6 +264,10 @@ export class LabController implements TokenActions {
 
   setDevProxy(on: boolean): void {
     this.#set({ devProxy: on });
+  }
+
+  setMockTransport(transport: MockTransport): void {
+    this.#set({ mockTransport: transport });
   }
 
   setSsrfProtection(on: boolean): void {
@@ -232,20 +357,51 @@ export class LabController implements TokenActions {
     );
   }
 
-  async connect(id: string): Promise<void> {
+  /** Connects (or reconnects) to a server; returns the action's id, which the view's `connectAction` carries. */
+  async connect(id: string): Promise<string | undefined> {
     const server = this.server(id);
-    if (!server) return;
-    this.#setConn(id, { state: 'connecting', error: undefined });
+    if (!server) return undefined;
+    const actionId = this.#nextId('connect');
+    const action = this.#begin(actionId, id, 'connectAction');
+    this.#setConn(id, {
+      state: 'connecting',
+      error: undefined,
+      connectAction: { id: actionId, state: 'pending' },
+    });
     try {
       const config = { ...server.config, appsEnabled: this.appsEnabled(id) };
       const conn = await this.manager.get(config, this.#identity(), {});
-      this.#open.set(this.#connKey(id), conn);
-      conn.on('connectionChange', (state) => this.#setConn(id, { state }));
+      this.#open.set(action.connKey, conn);
+      if (!this.#listening.has(conn)) {
+        this.#listening.add(conn);
+        conn.on('connectionChange', (state) => this.#setConnAt(action.connKey, { state }));
+      }
       const { tools } = await conn.listTools();
-      this.#setConn(id, { state: 'connected', tools: tools as ToolInfo[] });
+      const consent = action.consent ?? (conn.accessToken ? 'stored' : 'none');
+      this.#setConnAt(action.connKey, {
+        state: 'connected',
+        tools: tools as ToolInfo[],
+        connectAction: { id: actionId, state: 'ok', consent },
+      });
     } catch (e) {
-      this.#setConn(id, { state: 'error', error: messageOf(e) });
+      this.#setConnAt(action.connKey, {
+        state: 'error',
+        error: messageOf(e),
+        connectAction: {
+          id: actionId,
+          state: 'error',
+          ...(action.consent ? { consent: action.consent } : {}),
+        },
+      });
+    } finally {
+      this.#inFlight.delete(actionId);
     }
+    return actionId;
+  }
+
+  /** Number of `connectionChange` listeners this controller holds on a connection (one at most). */
+  listensTo(conn: Connection): boolean {
+    return this.#listening.has(conn);
   }
 
   async disconnect(id: string): Promise<void> {
@@ -257,43 +413,81 @@ export class LabController implements TokenActions {
   }
 
   /** F19: lists tools without waiting for a person. */
-  async discover(id: string): Promise<void> {
+  async discover(id: string): Promise<string | undefined> {
     const server = this.server(id);
-    if (!server) return;
-    this.#setConn(id, { state: 'connecting', error: undefined });
-    const d = await discoverTools(this.engine.deps, server.config, this.#identity(), {});
-    if (d.connection) this.#open.set(this.#connKey(id), d.connection);
+    if (!server) return undefined;
+    const actionId = this.#nextId('discover');
+    const action = this.#begin(actionId, id, 'connectAction');
     this.#setConn(id, {
-      state: d.connection ? 'connected' : d.tools.length ? 'idle' : 'error',
-      tools: d.tools as ToolInfo[],
-      ...(d.oauthUrl ? { oauthUrl: d.oauthUrl } : {}),
-      ...(d.error && !d.tools.length ? { error: d.error } : {}),
+      state: 'connecting',
+      error: undefined,
+      connectAction: { id: actionId, state: 'pending' },
     });
+    try {
+      const d = await discoverTools(this.engine.deps, server.config, this.#identity(), {});
+      if (d.connection) this.#open.set(action.connKey, d.connection);
+      const failed = !d.connection && !d.tools.length;
+      this.#setConnAt(action.connKey, {
+        state: d.connection ? 'connected' : d.tools.length ? 'idle' : 'error',
+        tools: d.tools as ToolInfo[],
+        ...(d.oauthUrl ? { oauthUrl: d.oauthUrl } : {}),
+        ...(d.error && !d.tools.length ? { error: d.error } : {}),
+        connectAction: { id: actionId, state: failed ? 'error' : 'ok' },
+      });
+    } catch (e) {
+      this.#setConnAt(action.connKey, {
+        state: 'error',
+        error: messageOf(e),
+        connectAction: { id: actionId, state: 'error' },
+      });
+    } finally {
+      this.#inFlight.delete(actionId);
+    }
+    return actionId;
   }
 
-  async callTool(id: string, tool: string, args: Record<string, unknown>, times = 1): Promise<void> {
-    const conn = this.#open.get(this.#connKey(id));
-    if (!conn) {
-      this.#setConn(id, { lastResult: { tool, ok: false, text: 'Not connected: connect first.' } });
-      return;
-    }
-    const runs = await Promise.allSettled(Array.from({ length: times }, () => conn.callTool(tool, args)));
-    const first = runs[0];
-    const failed = runs.filter((r) => r.status === 'rejected').length;
-    const text =
-      first?.status === 'fulfilled'
-        ? JSON.stringify(first.value, null, 2)
-        : messageOf(first?.status === 'rejected' ? first.reason : 'no result');
-    this.#setConn(id, {
-      lastResult: {
-        tool,
-        ok: failed === 0,
-        text: times > 1 ? `${times - failed} of ${times} calls succeeded.\n${text}` : text,
-      },
+  /**
+   * Calls a tool `times` times at once; returns the action's id, which the view's `lastResult`
+   * carries. A result with `isError: true` counts as an error, like a rejected call.
+   */
+  async callTool(id: string, tool: string, args: Record<string, unknown>, times = 1): Promise<string> {
+    const actionId = this.#nextId('call');
+    const action = this.#begin(actionId, id, 'lastResult');
+    const key = action.connKey;
+    this.#setConnAt(key, {
+      lastResult: { id: actionId, tool, state: 'pending', text: '' },
       app: undefined,
       appNotice: undefined,
     });
-    if (first?.status === 'fulfilled') await this.#showApp(id, conn, tool, args, first.value);
+    const conn = this.#open.get(key);
+    try {
+      if (!conn) {
+        this.#setConnAt(key, {
+          lastResult: { id: actionId, tool, state: 'error', text: 'Not connected: connect first.' },
+        });
+        return actionId;
+      }
+      const runs = await Promise.allSettled(Array.from({ length: times }, () => conn.callTool(tool, args)));
+      const first = runs[0];
+      const failed = runs.filter((r) => r.status === 'rejected' || isErrorResult(r.value)).length;
+      const text =
+        first?.status === 'fulfilled'
+          ? JSON.stringify(first.value, null, 2)
+          : messageOf(first?.status === 'rejected' ? first.reason : 'no result');
+      this.#setConnAt(key, {
+        lastResult: {
+          id: actionId,
+          tool,
+          state: failed === 0 ? 'ok' : 'error',
+          ...(action.consent ? { consent: action.consent } : {}),
+          text: times > 1 ? `${times - failed} of ${times} calls succeeded.\n${text}` : text,
+        },
+      });
+      if (first?.status === 'fulfilled') await this.#showApp(id, conn, tool, args, first.value);
+    } finally {
+      this.#inFlight.delete(actionId);
+    }
+    return actionId;
   }
 
   /** A1, A2: the view of a tool with a UI, read through the engine and kept in the timeline for replays (A6). */

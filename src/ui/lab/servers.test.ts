@@ -34,6 +34,22 @@ describe('server editor', () => {
     expect(isServer(serverFromForm(form({ allowList: 'http://[bad' }), 'x'))).toBe(false);
   });
 
+  it("UI-SV1: a chosen id is kept; a malformed one or a built-in server's id is refused with a reason", () => {
+    const builtIn = new Set(['dcr', 'reference']);
+    expect(isServer(serverFromForm(form({ id: 'my-server' }), 'x', builtIn)) && 'ok').toBe('ok');
+    expect(serverFromForm(form({ id: 'my-server' }), 'x', builtIn)).toMatchObject({
+      id: 'my-server',
+      config: { name: 'my-server' },
+    });
+    expect(serverFromForm(form({ id: 'dcr' }), 'x', builtIn)).toMatchObject({
+      id: expect.stringContaining('built-in'),
+    });
+    expect(serverFromForm(form({ id: 'a b' }), 'x', builtIn)).toMatchObject({
+      id: expect.stringContaining('letters, digits'),
+    });
+    expect(serverFromForm(form({ id: '' }), 'custom-7', builtIn)).toMatchObject({ id: 'custom-7' });
+  });
+
   it('UI-SV2: a good form gives headers, client identity, revision and allow-list', () => {
     const s = serverFromForm(
       form({

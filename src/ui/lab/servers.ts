@@ -37,6 +37,8 @@ export function mockServers(defs: readonly MockServerDef[]): LabServer[] {
 }
 
 export interface ServerForm {
+  /** The server's id (test ids, credential keys); empty: one is made up. */
+  id: string;
   title: string;
   url: string;
   transport: 'streamable-http' | 'sse';
@@ -53,6 +55,7 @@ export interface ServerForm {
 }
 
 export const EMPTY_FORM: ServerForm = {
+  id: '',
   title: '',
   url: '',
   transport: 'streamable-http',
@@ -86,9 +89,22 @@ export function parseHeaders(text: string): Record<string, string> | string {
   return out;
 }
 
-/** Validates a server form; returns the server or the reasons, field by field. */
-export function serverFromForm(form: ServerForm, id: string): LabServer | FormErrors {
+const SERVER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Validates a server form; returns the server or the reasons, field by field. The form's id, when
+ * given, must be free of `reserved` ids (the built-in servers); else `fallbackId` is used.
+ */
+export function serverFromForm(
+  form: ServerForm,
+  fallbackId: string,
+  reserved: ReadonlySet<string> = new Set(),
+): LabServer | FormErrors {
   const errors: FormErrors = {};
+  const id = form.id.trim() || fallbackId;
+  if (!SERVER_ID.test(id))
+    errors.id = 'An id is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+  else if (reserved.has(id)) errors.id = `"${id}" is a built-in server's id: pick another.`;
   let url: URL | undefined;
   try {
     url = new URL(form.url.trim());

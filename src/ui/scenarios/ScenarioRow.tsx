@@ -51,6 +51,8 @@ export function RuleBadges({ ids }: { ids: readonly string[] }) {
 export interface ScenarioRowProps {
   scenario: Scenario;
   state: RowState;
+  /** The latest run's id, once the scenario was run in this page. */
+  runId?: string | undefined;
   queued: boolean;
   expanded: boolean;
   selected: boolean;
@@ -58,10 +60,17 @@ export interface ScenarioRowProps {
   onRun(): void;
 }
 
+/** A run's state in the words every action uses (pending → ok / error). */
+function runState(state: RowState, queued: boolean): 'pending' | 'ok' | 'error' {
+  if (queued || state === 'running' || state === 'idle') return 'pending';
+  return state === 'passed' ? 'ok' : 'error';
+}
+
 /** One catalogue entry: title (expands to the teaching paragraph), id, rule badges, state and Run. */
 export function ScenarioRow({
   scenario: s,
   state,
+  runId,
   queued,
   expanded,
   selected,
@@ -75,6 +84,8 @@ export function ScenarioRow({
       data-testid="scenario-row"
       data-scenario-id={s.id}
       data-state={state}
+      data-run-id={runId}
+      data-run-state={runId === undefined ? undefined : runState(state, queued)}
       aria-current={selected ? 'true' : undefined}
       className={`rounded-md border px-3 py-2 ${
         selected

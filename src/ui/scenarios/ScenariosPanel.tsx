@@ -138,6 +138,7 @@ export function ScenariosPanel({ world }: { world: MockWorld }) {
                 key={s.id}
                 scenario={s}
                 state={runs.stateOf(s.id)}
+                runId={runs.runIdOf(s.id)}
                 queued={runs.isQueued(s.id)}
                 expanded={expanded.has(s.id)}
                 selected={selected === s.id}

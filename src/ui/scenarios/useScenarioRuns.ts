@@ -13,6 +13,8 @@ export interface ScenarioRuns {
   /** Scenario ids waiting their turn, in order. */
   queued: readonly string[];
   stateOf(id: string): RowState;
+  /** The id of the scenario's latest run in this page (`run-4`), from the moment it is queued. */
+  runIdOf(id: string): string | undefined;
   isQueued(id: string): boolean;
   /** Queues one scenario (runs share the mock world, so they take turns). */
   run(id: string): void;
@@ -23,7 +25,10 @@ export interface ScenarioRuns {
 }
 
 /** Runs catalogue scenarios one after another against `world`, keeping the latest result of each. */
+let runSeq = 0;
+
 export function useScenarioRuns(world: MockWorld): ScenarioRuns {
+  const [runIds, setRunIds] = useState<Record<string, string>>({});
   const [results, setResults] = useState<Record<string, BrowserScenarioResult>>({});
   const [running, setRunning] = useState<string>();
   const [queued, setQueued] = useState<string[]>([]);
@@ -76,7 +81,14 @@ export function useScenarioRuns(world: MockWorld): ScenarioRuns {
 
   const enqueue = useCallback(
     (ids: string[]) => {
-      for (const id of ids) if (!queue.current.includes(id)) queue.current.push(id);
+      const fresh: Record<string, string> = {};
+      for (const id of ids)
+        if (!queue.current.includes(id)) {
+          queue.current.push(id);
+          runSeq += 1;
+          fresh[id] = `run-${runSeq}`;
+        }
+      setRunIds((r) => ({ ...r, ...fresh }));
       setQueued([...queue.current]);
       void drain();
     },
@@ -94,6 +106,7 @@ export function useScenarioRuns(world: MockWorld): ScenarioRuns {
     ...(running !== undefined ? { running } : {}),
     queued,
     stateOf,
+    runIdOf: (id) => runIds[id],
     isQueued: (id) => queued.includes(id),
     run: (id) => enqueue([id]),
     runAll: (ids = SCENARIOS.map((s) => s.id)) => enqueue(ids.filter((id) => id !== running)),

@@ -24,7 +24,13 @@ export function ServerEditor({ onClose }: { onClose: () => void }) {
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
-    const result = serverFromForm(form, `custom-${Date.now().toString(36)}`);
+    const builtIn = new Set(
+      lab
+        .getSnapshot()
+        .servers.filter((x) => x.source !== 'custom')
+        .map((x) => x.id),
+    );
+    const result = serverFromForm(form, `custom-${Date.now().toString(36)}`, builtIn);
     if (!isServer(result)) return setErrors(result);
     await lab.saveServer(result);
     onClose();
@@ -57,6 +63,17 @@ export function ServerEditor({ onClose }: { onClose: () => void }) {
           onChange={(e) => field('title', e.target.value)}
         />
       </label>
+      <label className="flex flex-col gap-1">
+        Id (optional: test ids and stored credentials use it)
+        <input
+          data-testid="server-form-id"
+          className={input}
+          value={form.id}
+          placeholder="made up when empty"
+          onChange={(e) => field('id', e.target.value)}
+        />
+      </label>
+      {err('id')}
       <div className="grid grid-cols-2 gap-2">
         <label className="flex flex-col gap-1">
           Transport

@@ -5,9 +5,12 @@ import { createFrameBatcher } from './frame-batcher';
 
 const EMPTY: readonly TimelineEvent[] = [];
 
+/** At most this often does the live timeline re-render while events stream in (~7 per second). */
+export const LIVE_REFRESH_MS = 150;
+
 /**
  * The events to show: a snapshot of the recorder's events, refreshed at most once per animation
- * frame while it records, or the fixed `events` of a replay.
+ * frame and every LIVE_REFRESH_MS while it records, or the fixed `events` of a replay.
  */
 export function useTimelineEvents(
   recorder: TimelineRecorder | undefined,
@@ -17,7 +20,7 @@ export function useTimelineEvents(
 
   useEffect(() => {
     if (!recorder) return;
-    const batcher = createFrameBatcher(() => setLive(recorder.events.slice()));
+    const batcher = createFrameBatcher(() => setLive(recorder.events.slice()), undefined, LIVE_REFRESH_MS);
     const unsubscribe = recorder.subscribe(() => batcher.notify());
     // Events recorded between the first render and this subscription (and a `clear()`, which does
     // not notify) are picked up here.

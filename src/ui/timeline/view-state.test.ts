@@ -1,6 +1,7 @@
 // Test IDs of the timeline panel's view state (no spec rule covers the UI):
 // UI-TL7  live updates are batched: any number of recorded events costs one flush per animation frame,
-//         and nothing flushes after the panel unmounts.
+//         and nothing flushes after the panel unmounts; with a minimum interval, flushes are spaced
+//         at least that far apart however many frames pass.
 // UI-TL9  filters: lane and kind toggles hide what they name (new lanes show by default), text search
 //         and "warnings and errors only" narrow further; activation bars follow open spans.
 // UI-TL10 keyboard movement in the list: ↑ ↓, Page Up/Down, Home, End, with nothing selected yet.
@@ -59,6 +60,55 @@ describe('frame batching', () => {
     batcher.notify();
     frame();
     expect(flushes).toBe(0);
+  });
+
+  it('UI-TL7: with a minimum interval, a stream of events flushes at most once per interval, and the last one is never lost', () => {
+    const { scheduler: frames, frame } = manualFrames();
+    let time = 0;
+    const timers = new Map<number, { at: number; fn: () => void }>();
+    let nextTimer = 1;
+    const scheduler: FrameScheduler = {
+      ...frames,
+      now: () => time,
+      later: (fn, ms) => {
+        timers.set(nextTimer, { at: time + ms, fn });
+        return nextTimer++;
+      },
+      cancelLater: (h) => {
+        timers.delete(h);
+      },
+    };
+    const advance = (ms: number) => {
+      time += ms;
+      for (const [h, t] of [...timers])
+        if (t.at <= time) {
+          timers.delete(h);
+          t.fn();
+        }
+      frame();
+    };
+    let flushes = 0;
+    const batcher = createFrameBatcher(() => flushes++, scheduler, 150);
+    batcher.notify();
+    frame();
+    expect(flushes).toBe(1);
+    // One event every 16 ms frame for one second: at most one flush per 150 ms.
+    for (let i = 0; i < 60; i++) {
+      batcher.notify();
+      advance(16);
+    }
+    expect(flushes).toBeGreaterThanOrEqual(6);
+    expect(flushes).toBeLessThanOrEqual(8);
+    // The burst ends: the last notification still flushes once its interval has passed.
+    const before = flushes;
+    batcher.notify();
+    advance(200);
+    expect(flushes).toBe(before + 1);
+    batcher.notify();
+    batcher.dispose();
+    expect(timers.size).toBe(0);
+    advance(500);
+    expect(flushes).toBe(before + 1);
   });
 });
 

@@ -51,6 +51,14 @@ function Expiry({ expiresAt, now }: { expiresAt: number; now: number }) {
 }
 
 type ActionId = 'expire' | 'corrupt' | 'delete-refresh' | 'revoke';
+const ACTION_LABEL: Record<ActionId, string> = {
+  expire: 'Expire now',
+  corrupt: 'Corrupt',
+  'delete-refresh': 'Delete refresh token',
+  revoke: 'Revoke at the AS',
+};
+/** Token actions get ids unique in the page (`token-3`), so a test waits for the one it started. */
+let tokenActionSeq = 0;
 const ACTION_TITLE: Record<ActionId, string> = {
   expire: ACTION_TITLES.expire,
   corrupt: ACTION_TITLES.corrupt,
@@ -73,15 +81,21 @@ export function TokenSetCard({
   const { key, credential: c, flows } = group;
   const [busy, setBusy] = useState<ActionId>();
   const [error, setError] = useState<string>();
+  const [status, setStatus] = useState<{ id: string; action: ActionId; state: 'pending' | 'ok' | 'error' }>();
   const headingId = useId();
 
   const run = async (id: ActionId, doing: string, fn: () => Promise<void>) => {
+    tokenActionSeq += 1;
+    const actionId = `token-${tokenActionSeq}`;
     setBusy(id);
     setError(undefined);
+    setStatus({ id: actionId, action: id, state: 'pending' });
     try {
       await fn();
+      setStatus({ id: actionId, action: id, state: 'ok' });
     } catch (e) {
       setError(`Failed to ${doing}: ${e instanceof Error ? e.message : String(e)}`);
+      setStatus({ id: actionId, action: id, state: 'error' });
     } finally {
       setBusy(undefined);
       onDone();
@@ -238,19 +252,43 @@ export function TokenSetCard({
       {c && (
         <fieldset className="mt-3 flex flex-wrap gap-2 border-0 p-0">
           <legend className="sr-only">Actions for this credential set</legend>
-          {button('expire', 'Expire now', 'expire the access token', !!c.access, () =>
+          {button('expire', ACTION_LABEL.expire, 'expire the access token', !!c.access, () =>
             actions.expireAccess(key),
           )}
-          {button('corrupt', 'Corrupt', 'corrupt the access token', !!c.access, () =>
+          {button('corrupt', ACTION_LABEL.corrupt, 'corrupt the access token', !!c.access, () =>
             actions.corruptAccess(key),
           )}
-          {button('delete-refresh', 'Delete refresh token', 'delete the refresh token', !!c.refresh, () =>
-            actions.deleteRefresh(key),
+          {button(
+            'delete-refresh',
+            ACTION_LABEL['delete-refresh'],
+            'delete the refresh token',
+            !!c.refresh,
+            () => actions.deleteRefresh(key),
           )}
-          {button('revoke', 'Revoke at the AS', 'revoke the grant at the AS', !!(c.access || c.refresh), () =>
-            actions.revoke(key),
+          {button(
+            'revoke',
+            ACTION_LABEL.revoke,
+            'revoke the grant at the AS',
+            !!(c.access || c.refresh),
+            () => actions.revoke(key),
           )}
         </fieldset>
+      )}
+      {status && (
+        <p
+          data-testid="token-action-status"
+          data-action-id={status.id}
+          data-action={status.action}
+          data-state={status.state}
+          role="status"
+          className="mt-2 text-xs text-slate-600 dark:text-slate-400"
+        >
+          {status.state === 'pending'
+            ? `${ACTION_LABEL[status.action]}…`
+            : status.state === 'ok'
+              ? `${ACTION_LABEL[status.action]}: done`
+              : `${ACTION_LABEL[status.action]}: failed`}
+        </p>
       )}
       {error && (
         <p
