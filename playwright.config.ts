@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { BUDGET, REFERENCE_TOKEN_TTL_S } from './e2e/budget';
 
 /**
  * Browser tests run in Chromium against the production build served by `vite preview`.
@@ -18,6 +19,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
+  // Expectations that wait on no network (a tab, a toggle) get the fixture's UI budget rather than
+  // Playwright's 5 s; network and crypto transitions wait through the fixture's action budget.
+  expect: { timeout: BUDGET.ui },
+  timeout: BUDGET.test,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL: `http://localhost:${PORT}`,
@@ -44,7 +49,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
+      // Built into a folder of its own per port, so two suites on one machine never serve each other's build.
+      command: `npx vite build --logLevel warn --outDir dist-e2e/${PORT} && npx vite preview --outDir dist-e2e/${PORT} --port ${PORT} --strictPort`,
       url: `http://localhost:${PORT}`,
       reuseExistingServer: !process.env.CI,
       timeout: 180_000,
@@ -53,11 +59,19 @@ export default defineConfig({
     },
     {
       // The reference real stack (oidc-provider + SDK MCP server) with short-lived access tokens.
-      command: 'npx tsx server/main.ts',
-      url: `http://localhost:${MCP_PORT}/.well-known/oauth-protected-resource/mcp`,
+      // `node --import tsx`, not `npx tsx`: one process instead of three (npx, tsx's CLI, node),
+      // ready about 1 s sooner on a 2-core runner. /health is 200 only once both servers answered
+      // over HTTP; the stack logs each start-up stage to stderr and exits with the stage it is
+      // stuck at after 90 s, before this timeout.
+      command: 'node --import tsx server/main.ts',
+      url: `http://localhost:${MCP_PORT}/health`,
       reuseExistingServer: !process.env.CI,
       timeout: 180_000,
-      env: { LAB_AS_PORT: String(MCP_PORT - 1), LAB_MCP_PORT: String(MCP_PORT), LAB_ACCESS_TOKEN_TTL: '4' },
+      env: {
+        LAB_AS_PORT: String(MCP_PORT - 1),
+        LAB_MCP_PORT: String(MCP_PORT),
+        LAB_ACCESS_TOKEN_TTL: String(REFERENCE_TOKEN_TTL_S),
+      },
     },
   ],
 });

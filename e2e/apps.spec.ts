@@ -4,28 +4,18 @@
  * AppBridge host (src/engine/apps/app-host.ts), and a hostile app's attempts are each refused.
  * Rule IDs: A1–A6 (spec), AH1–AH5 (app host), SBX3–SBX6 (sandbox proxy).
  */
-import { expect, type Frame, type Page, test } from '@playwright/test';
+import type { Frame, Page } from '@playwright/test';
+import { BUDGET, expect, Lab, test } from './fixture';
 
-async function openConnected(page: Page, serverId = 'dcr'): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
-  await page.getByTestId('auto-approve').check();
-  await page.getByTestId(`server-${serverId}`).click();
-  await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
-}
-
-async function callTool(page: Page, tool: string, args?: Record<string, unknown>): Promise<void> {
-  await page.getByTestId(`tool-pick-${tool}`).click();
-  if (args) await page.getByTestId('call-args').fill(JSON.stringify(args));
-  await page.getByTestId('call-run').click();
-  await expect(page.getByTestId('call-result')).toHaveAttribute('data-state', 'ok');
+async function openConnected(lab: Lab, serverId = 'dcr'): Promise<void> {
+  await lab.open();
+  await lab.connect(serverId, { via: 'auto' });
 }
 
 /** The view's frame (inside the proxy's frame), once the app finished ui/initialize. */
 async function viewFrame(page: Page, model = 'opaque'): Promise<Frame> {
   await expect(page.getByTestId('app-view')).toHaveAttribute('data-state', 'initialized', {
-    timeout: 15_000,
+    timeout: BUDGET.action,
   });
   const outer = await page
     .locator(`[data-testid="app-frame"][data-model="${model}"]:visible`)
@@ -63,19 +53,22 @@ async function mcpBodies(page: Page): Promise<string[]> {
 }
 
 test('A2 A5 AH2 AH5: a tool with a UI renders in the sandbox, gets its input and result, calls a server tool and reads a resource through the host, is sized to its content, and the timeline shows the App lane', async ({
+  lab,
   page,
 }) => {
-  await openConnected(page);
-  await callTool(page, 'show_dashboard', { title: 'Quarterly' });
+  await openConnected(lab);
+  await lab.call('show_dashboard', { title: 'Quarterly' });
   await viewFrame(page);
   const app = view(page);
   await expect(app.locator('#app-status')).toHaveText('initialized');
   await expect(app.locator('#tool-result')).toContainText('Dashboard "Quarterly"');
   await app.locator('#refresh').click();
-  await expect(app.locator('#refresh-result')).toHaveAttribute('data-state', 'ok');
+  await expect(app.locator('#refresh-result')).toHaveAttribute('data-state', 'ok', {
+    timeout: BUDGET.action,
+  });
   await expect(app.locator('#refresh-result')).toContainText('refreshed');
   await app.locator('#read-note').click();
-  await expect(app.locator('#note')).toContainText('Welcome to MCP Lab');
+  await expect(app.locator('#note')).toContainText('Welcome to MCP Lab', { timeout: BUDGET.action });
 
   const bodies = await mcpBodies(page);
   expect(bodies.some((b) => b.includes('"tools/call"') && b.includes('dashboard_refresh'))).toBe(true);
@@ -100,10 +93,11 @@ test('A2 A5 AH2 AH5: a tool with a UI renders in the sandbox, gets its input and
 });
 
 test('A5 SBX5: the view and the host have different origins, asserted from inside the frame; the sandbox switch says what each model allows', async ({
+  lab,
   page,
 }) => {
-  await openConnected(page);
-  await callTool(page, 'show_card', { title: 'Origins' });
+  await openConnected(lab);
+  await lab.call('show_card', { title: 'Origins' });
   const frame = await viewFrame(page);
   const hostOrigin = new URL(page.url()).origin;
   const inside = await frame.evaluate(() => {
@@ -147,10 +141,11 @@ test('A5 SBX5: the view and the host have different origins, asserted from insid
 });
 
 test('A5: permissions from _meta.ui.permissions become the allow attribute: clipboard-write is delegated, camera is not', async ({
+  lab,
   page,
 }) => {
-  await openConnected(page);
-  await callTool(page, 'show_card');
+  await openConnected(lab);
+  await lab.call('show_card');
   const frame = await viewFrame(page);
   await expect(page.getByTestId('app-frame').last()).toHaveAttribute('allow', 'clipboard-write');
   const proxy = frame.parentFrame();
@@ -170,10 +165,11 @@ test('A5: permissions from _meta.ui.permissions become the allow attribute: clip
 });
 
 test('AH3: the host context reaches the view (theme, locale) and a theme change is notified', async ({
+  lab,
   page,
 }) => {
-  await openConnected(page);
-  await callTool(page, 'show_card');
+  await openConnected(lab);
+  await lab.call('show_card');
   await viewFrame(page);
   const app = view(page);
   const locale = await page.evaluate(() => navigator.language);
@@ -186,9 +182,9 @@ test('AH3: the host context reaches the view (theme, locale) and a theme change 
   expect(lane.some((s) => /Host → app: ui\/notifications\/host-context-changed/.test(s))).toBe(true);
 });
 
-test('AH1: ui/open-link opens an https link in a new tab without an opener', async ({ page }) => {
-  await openConnected(page);
-  await callTool(page, 'show_dashboard');
+test('AH1: ui/open-link opens an https link in a new tab without an opener', async ({ lab, page }) => {
+  await openConnected(lab);
+  await lab.call('show_dashboard');
   await viewFrame(page);
   const requested: string[] = [];
   page.context().on('request', (r) => requested.push(r.url()));
@@ -199,14 +195,16 @@ test('AH1: ui/open-link opens an https link in a new tab without an opener', asy
   await expect.poll(() => requested.some((u) => u.startsWith('https://modelcontextprotocol.io/'))).toBe(true);
   expect(await tab.evaluate(() => window.opener)).toBeNull();
   await tab.close();
-  await expect(view(page).locator('#link-result')).toHaveAttribute('data-state', 'ok');
+  await expect(view(page).locator('#link-result')).toHaveAttribute('data-state', 'ok', {
+    timeout: BUDGET.action,
+  });
   const lane = (await events(page)).filter((e) => e.lane === 'app').map((e) => e.summary);
   expect(lane).toContain('Opened https://modelcontextprotocol.io/ in a new tab without an opener');
 });
 
-test('AH4: closing a view asks the app to tear down first, then removes it', async ({ page }) => {
-  await openConnected(page);
-  await callTool(page, 'show_card');
+test('AH4: closing a view asks the app to tear down first, then removes it', async ({ lab, page }) => {
+  await openConnected(lab);
+  await lab.call('show_card');
   await viewFrame(page);
   await page.getByTestId('app-close').click();
   await expect(page.getByTestId('app-panel')).toHaveCount(0);
@@ -219,28 +217,30 @@ test('AH4: closing a view asks the app to tear down first, then removes it', asy
 });
 
 test('A1: with MCP Apps off the initialize request has no io.modelcontextprotocol/ui capability, no view is fetched or rendered, and an open view is refused', async ({
+  lab,
   page,
 }) => {
-  await openConnected(page);
+  await openConnected(lab);
   const initializes = async () => (await mcpBodies(page)).filter((b) => b.includes('"method":"initialize"'));
   expect((await initializes()).at(-1)).toContain('io.modelcontextprotocol/ui');
-  await callTool(page, 'show_dashboard');
+  await lab.call('show_dashboard');
   await viewFrame(page);
 
   await page.getByTestId('apps-enabled').uncheck();
   await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'disconnected');
   // The open view stays for inspection, but it can no longer act.
   await view(page).locator('#refresh').click();
-  await expect(view(page).locator('#refresh-result')).toHaveAttribute('data-state', 'error');
+  await expect(view(page).locator('#refresh-result')).toHaveAttribute('data-state', 'error', {
+    timeout: BUDGET.action,
+  });
   await expect(view(page).locator('#refresh-result')).toContainText('(A1)');
 
   const before = (await mcpBodies(page)).length;
-  await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+  await lab.connect('dcr', { via: 'auto' });
   const init = (await initializes()).at(-1) ?? '';
   expect(init).toContain('"capabilities"');
   expect(init).not.toContain('io.modelcontextprotocol/ui');
-  await callTool(page, 'show_dashboard');
+  await lab.call('show_dashboard');
   await expect(page.getByTestId('app-notice')).toHaveAttribute('data-rule-ids', 'A1');
   await expect(page.getByTestId('app-notice')).toContainText('MCP Apps are off');
   await expect(page.getByTestId('app-frame')).toHaveCount(0);
@@ -249,11 +249,12 @@ test('A1: with MCP Apps off the initialize request has no io.modelcontextprotoco
 });
 
 test('A6: a read-only replay renders the stored view and every app request is refused, with no request sent', async ({
+  lab,
   page,
   browser,
 }) => {
-  await openConnected(page);
-  await callTool(page, 'show_dashboard', { title: 'Recorded' });
+  await openConnected(lab);
+  await lab.call('show_dashboard', { title: 'Recorded' });
   await viewFrame(page);
   const download = page.waitForEvent('download');
   await page.getByTestId('timeline-export-json').click();
@@ -261,8 +262,7 @@ test('A6: a read-only replay renders the stored view and every app request is re
 
   const fresh = await browser.newContext();
   const viewer = await fresh.newPage();
-  await viewer.goto('/');
-  await expect(viewer.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  await new Lab(viewer).open();
   await viewer.getByTestId('timeline-import').setInputFiles(file);
   await expect(viewer.getByTestId('recording-view')).toHaveAttribute('data-state', 'read-only');
   await expect(viewer.getByTestId('app-read-only')).toBeVisible();
@@ -271,11 +271,15 @@ test('A6: a read-only replay renders the stored view and every app request is re
   await expect(app.locator('#tool-result')).toContainText('Dashboard "Recorded"');
   const requests = await viewer.evaluate(() => window.mcpLab?.world.log.length ?? 0);
   await app.locator('#refresh').click();
-  await expect(app.locator('#refresh-result')).toHaveAttribute('data-state', 'error');
+  await expect(app.locator('#refresh-result')).toHaveAttribute('data-state', 'error', {
+    timeout: BUDGET.action,
+  });
   await app.locator('#read-note').click();
-  await expect(app.locator('#note')).toHaveAttribute('data-state', 'error');
+  await expect(app.locator('#note')).toHaveAttribute('data-state', 'error', { timeout: BUDGET.action });
   await app.locator('#open-docs').click();
-  await expect(app.locator('#link-result')).toHaveAttribute('data-state', 'error');
+  await expect(app.locator('#link-result')).toHaveAttribute('data-state', 'error', {
+    timeout: BUDGET.action,
+  });
   await expect(viewer.getByTestId('replay-app-lane')).toContainText('tools/call (#');
   await expect(viewer.getByTestId('replay-app-lane')).toContainText('failed');
   expect(await viewer.evaluate(() => window.mcpLab?.world.log.length ?? 0)).toBe(requests);
@@ -286,17 +290,20 @@ test('A6: a read-only replay renders the stored view and every app request is re
 });
 
 test('SBX5: in the same-origin model the red-team app can read the proxy page (the cost of that model), and nothing else', async ({
+  lab,
   page,
 }) => {
-  await openConnected(page);
+  await openConnected(lab);
   await page.evaluate(() => localStorage.setItem('mcp-lab-sentinel', 'host secret'));
-  await callTool(page, 'show_card');
+  await lab.call('show_card');
   await page.getByTestId('sandbox-model').selectOption('same-origin');
   await viewFrame(page, 'same-origin');
-  await callTool(page, 'hostile_app');
+  await lab.call('hostile_app');
   await viewFrame(page, 'same-origin');
   const app = view(page);
-  await expect(app.locator('#hostile-done')).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
+  await expect(app.locator('#hostile-done')).toHaveAttribute('data-done', 'true', {
+    timeout: BUDGET.scenario,
+  });
   const allowed = await app
     .locator('[data-outcome="allowed"]')
     .evaluateAll((items) => items.map((i) => i.getAttribute('data-attempt')));
@@ -340,6 +347,7 @@ const CORPUS: Array<{ id: string; rules: string; outcome: 'blocked' | 'sent' }> 
 test.describe('the hostile app', () => {
   test.describe.configure({ mode: 'serial' });
   let page: Page;
+  let lab: Lab;
   let hostUrl: string;
   const pagesOpened: string[] = [];
 
@@ -347,16 +355,17 @@ test.describe('the hostile app', () => {
     const context = await browser.newContext();
     context.on('page', (p) => pagesOpened.push(p.url()));
     page = await context.newPage();
-    await openConnected(page);
+    lab = new Lab(page);
+    await openConnected(lab);
     pagesOpened.length = 0;
     // Host data the app must not read.
     await page.evaluate(() => localStorage.setItem('mcp-lab-sentinel', 'host secret'));
     await context.addCookies([{ name: 'mcp_lab_sentinel', value: 'host-secret', url: page.url() }]);
     hostUrl = page.url();
-    await callTool(page, 'hostile_app');
+    await lab.call('hostile_app');
     await viewFrame(page);
     await expect(view(page).locator('#hostile-done')).toHaveAttribute('data-done', 'true', {
-      timeout: 60_000,
+      timeout: BUDGET.scenario,
     });
   });
   test.afterAll(async () => {
@@ -430,8 +439,7 @@ test.describe('the hostile app', () => {
     await page.getByTestId('tab-tokens').click();
     await expect(page.getByTestId('tab-tokens')).toHaveAttribute('aria-selected', 'true');
     await page.getByTestId('tab-timeline').click();
-    await callTool(page, 'echo', { message: 'still here' });
-    await expect(page.getByTestId('call-result')).toContainText('still here');
+    expect(await lab.call('echo', { message: 'still here' })).toContain('still here');
     expect(await page.evaluate(() => localStorage.getItem('mcp-lab-sentinel'))).toBe('host secret');
   });
 });

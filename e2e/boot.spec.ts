@@ -1,8 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixture';
 
-test('UI1: the app boots, the MSW worker is active, and the mock servers are listed', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+test('UI1: the app boots, the MSW worker is active, and the mock servers are listed', async ({
+  lab,
+  page,
+}) => {
+  await lab.open();
   const controlled = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
     return reg?.active?.scriptURL ?? null;
@@ -15,10 +17,10 @@ test('UI1: the app boots, the MSW worker is active, and the mock servers are lis
 });
 
 test('DISC-1: a fetch from the page to a mock MCP server returns a 401 whose WWW-Authenticate the page can read', async ({
+  lab,
   page,
 }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  await lab.open();
   const result = await page.evaluate(async () => {
     const res = await fetch('https://dcr.mock.test/mcp', {
       method: 'POST',
@@ -34,10 +36,10 @@ test('DISC-1: a fetch from the page to a mock MCP server returns a 401 whose WWW
 });
 
 test('M12: the mock OAuth flow runs in the page: DCR, decision API, PKCE exchange, then a protected call', async ({
+  lab,
   page,
 }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  await lab.open();
   const outcome = await page.evaluate(async () => {
     const b64 = (bytes: ArrayBuffer) =>
       btoa(String.fromCharCode(...new Uint8Array(bytes)))
@@ -123,4 +125,26 @@ test('M12: the mock OAuth flow runs in the page: DCR, decision API, PKCE exchang
     iss: 'https://auth.dcr.mock.test',
   });
   expect(outcome.session).toMatch(/^sess_/);
+});
+
+test('M13: the page reaches the mocks in the page by default and through the service worker when switched; both connect', async ({
+  lab,
+  page,
+}) => {
+  await lab.open();
+  // Requests that went through the service worker show in the page's resource timing; in-page ones never touch the network stack.
+  const viaNetwork = () =>
+    page.evaluate(
+      () =>
+        performance.getEntriesByType('resource').filter((e) => e.name.startsWith('https://noauth.mock.test/'))
+          .length,
+    );
+  expect((await lab.connect('noauth')).state).toBe('ok');
+  expect(await viaNetwork()).toBe(0);
+  await page.getByTestId('disconnect').click();
+  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'disconnected');
+  await page.getByTestId('mock-via-worker').check();
+  expect((await lab.connect('noauth')).state).toBe('ok');
+  expect(await viaNetwork()).toBeGreaterThan(0);
+  await lab.expectRequests({ serverId: 'noauth', detail: 'initialize' }, 2);
 });

@@ -1,8 +1,8 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, Lab, test } from './fixture';
 
 async function open(page: Page): Promise<Page> {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
+  await new Lab(page).open();
   // These tests drive the engine directly: consent at the mocks is approved without the popup.
   await page.evaluate(() => window.mcpLab?.lab.setAutoApprove(true));
   return page;

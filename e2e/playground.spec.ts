@@ -1,38 +1,22 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-
-async function open(page: Page): Promise<Page> {
-  await page.goto('/');
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
-  return page;
-}
+import { BUDGET, expect, type Lab, test } from './fixture';
 
 /** Filters the timeline by text and returns the rows left. */
-async function rowsMatching(page: Page, text: string) {
-  await page.getByTestId('tab-timeline').click();
-  await page.getByTestId('timeline-search').fill(text);
-  return page.getByTestId('timeline-row');
-}
-
-async function connectWithPopup(page: Page, serverId: string) {
-  await page.getByTestId(`server-${serverId}`).click();
-  const popup = page.waitForEvent('popup');
-  await page.getByTestId('connect').click();
-  const consent = await popup;
-  await consent.getByTestId('consent-approve').click();
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+async function rowsMatching(lab: Lab, text: string) {
+  await lab.page.getByTestId('tab-timeline').click();
+  await lab.page.getByTestId('timeline-search').fill(text);
+  return lab.page.getByTestId('timeline-row');
 }
 
 test('UI2: a new user connects to the OAuth + DCR mock through the consent popup, sees tools, calls one, and reads the steps on the timeline', async ({
+  lab,
   page,
 }) => {
-  await open(page);
-  await connectWithPopup(page, 'dcr');
+  await lab.open();
+  expect((await lab.connect('dcr')).consent).toBe('popup');
+  expect(lab.popupsOpened()).toBe(1);
   await expect(page.getByTestId('tool-echo')).toBeVisible();
-  await page.getByTestId('tool-pick-echo').click();
-  await page.getByTestId('call-args').fill('{"message":"hello lab"}');
-  await page.getByTestId('call-run').click();
-  await expect(page.getByTestId('call-result')).toContainText('hello lab');
+  expect(await lab.call('echo', { message: 'hello lab' })).toContain('hello lab');
   for (const [text, badge] of [
     ['oauth-protected-resource', ''],
     ['POST /register', ''],
@@ -41,43 +25,38 @@ test('UI2: a new user connects to the OAuth + DCR mock through the consent popup
     ['initialize', ''],
     ['tools/call', ''],
   ] as const) {
-    const rows = await rowsMatching(page, text);
+    const rows = await rowsMatching(lab, text);
     await expect(rows.first(), `a timeline row for ${text}`).toBeVisible();
     if (badge) await expect(rows.first()).toContainText(badge);
   }
-  const withBadges = await page.evaluate(
-    () => window.mcpLab?.engine.recorder.events.filter((e) => e.ruleIds.length > 0).length ?? 0,
-  );
+  const withBadges = (await lab.timeline()).filter((e) => e.ruleIds.length > 0).length;
   expect(withBadges).toBeGreaterThan(5);
 });
 
 test('UI3: expiring the access token in the Tokens panel leads to a silent refresh; deleting the refresh token and revoking leads to re-authentication', async ({
-  page,
+  lab,
 }) => {
-  await open(page);
-  await connectWithPopup(page, 'dcr');
-  await page.getByTestId('tool-pick-echo').click();
-  await page.getByTestId('tab-tokens').click();
-  await page.getByTestId('token-action-expire').first().click();
-  await page.getByTestId('call-run').click();
-  await expect(page.getByTestId('call-result')).toHaveAttribute('data-state', 'ok');
-  const grants = () =>
-    page.evaluate(() => window.mcpLab?.world.log.filter((l) => l.endpoint === 'token').map((l) => l.detail));
+  await lab.open();
+  await lab.connect('dcr');
+  await lab.expireToken();
+  const refreshed = await lab.tryCall('echo', { message: 'after expiry' });
+  expect(refreshed).toMatchObject({ state: 'ok', consent: '' });
+  const grants = async () => (await lab.requests({ endpoint: 'token' })).map((l) => l.detail);
   expect(await grants()).toEqual(['authorization_code', 'refresh_token']);
+  expect(lab.popupsOpened()).toBe(1);
 
-  await page.getByTestId('tab-tokens').click();
-  await page.getByTestId('token-action-delete-refresh').first().click();
-  await page.getByTestId('token-action-revoke').first().click();
-  const popup = page.waitForEvent('popup');
-  await page.getByTestId('call-run').click();
-  await (await popup).getByTestId('consent-approve').click();
-  await expect.poll(grants).toEqual(['authorization_code', 'refresh_token', 'authorization_code']);
-  await expect(page.getByTestId('call-result')).toHaveAttribute('data-state', 'ok');
+  await lab.tokenAction('delete-refresh');
+  await lab.tokenAction('revoke');
+  const reauth = await lab.tryCall('echo', { message: 'after revocation' });
+  expect(reauth).toMatchObject({ state: 'ok', consent: 'popup' });
+  expect(reauth.text).toContain('after revocation');
+  expect(await grants()).toEqual(['authorization_code', 'refresh_token', 'authorization_code']);
+  expect(lab.popupsOpened()).toBe(2);
 });
 
-test('UI4: the Tokens panel shows what IndexedDB holds', async ({ page }) => {
-  await open(page);
-  await connectWithPopup(page, 'dcr');
+test('UI4: the Tokens panel shows what IndexedDB holds', async ({ lab, page }) => {
+  await lab.open();
+  await lab.connect('dcr');
   await page.getByTestId('tab-tokens').click();
   const fromIdb = await page.evaluate(
     () =>
@@ -101,35 +80,35 @@ test('UI4: the Tokens panel shows what IndexedDB holds', async ({ page }) => {
   expect(fromIdb.every((k) => k.includes('dcr'))).toBe(true);
 });
 
-test('UI5: step-through pauses before each request and Continue sends exactly one', async ({ page }) => {
-  await open(page);
-  await page.getByTestId('auto-approve').check();
+test('UI5: step-through pauses before each request and Continue sends exactly one', async ({ lab, page }) => {
+  await lab.open();
+  await lab.setAutoApprove(true);
   await page.getByTestId('step-through').check();
-  await page.getByTestId('server-noauth').click();
+  await lab.select('noauth');
   await page.getByTestId('connect').click();
-  const requests = () =>
-    page.evaluate(() => window.mcpLab?.world.log.filter((l) => l.endpoint === 'mcp').length ?? 0);
-  await expect(page.getByTestId('step-banner')).toBeVisible();
+  const requests = async () => (await lab.requests({ endpoint: 'mcp' })).length;
+  await expect(page.getByTestId('step-banner')).toBeVisible({ timeout: BUDGET.action });
   await expect(page.getByTestId('step-explanation')).not.toBeEmpty();
   expect(await requests()).toBe(0);
   await page.getByTestId('step-continue').click();
-  await expect.poll(requests).toBe(1);
-  await expect(page.getByTestId('step-banner')).toBeVisible();
+  await expect.poll(requests, { timeout: BUDGET.action }).toBe(1);
+  await expect(page.getByTestId('step-banner')).toBeVisible({ timeout: BUDGET.action });
   expect(await requests()).toBe(1);
   await page.getByTestId('step-run').click();
+  await expect(page.getByTestId('connect-status')).toHaveAttribute('data-state', 'ok', {
+    timeout: BUDGET.action,
+  });
   await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
 });
 
 test('UI6: export JSON then import shows the same events; a share link opens read-only in a fresh context', async ({
+  lab,
   page,
   browser,
 }) => {
-  await open(page);
-  await page.getByTestId('auto-approve').check();
-  await page.getByTestId('server-noauth').click();
-  await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
-  const count = await page.evaluate(() => window.mcpLab?.engine.recorder.events.length ?? 0);
+  await lab.open();
+  expect((await lab.connect('noauth')).consent).toBe('none');
+  const count = (await lab.timeline()).length;
   const download = page.waitForEvent('download');
   await page.getByTestId('timeline-export-json').click();
   const file = await (await download).path();
@@ -162,16 +141,14 @@ test('UI6: export JSON then import shows the same events; a share link opens rea
   await fresh.close();
 });
 
-test('UI7: no serious or critical accessibility violations on the main views', async ({ page }) => {
-  await open(page);
-  await page.getByTestId('auto-approve').check();
-  await page.getByTestId('server-dcr').click();
-  await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'connected');
+test('UI7: no serious or critical accessibility violations on the main views', async ({ lab, page }) => {
+  await lab.open();
+  await lab.connect('dcr', { via: 'auto' });
   // An MCP App view is open throughout: the panel and the sample app's document are checked too.
-  await page.getByTestId('tool-pick-show_dashboard').click();
-  await page.getByTestId('call-run').click();
-  await expect(page.getByTestId('app-view')).toHaveAttribute('data-state', 'initialized');
+  await lab.call('show_dashboard');
+  await expect(page.getByTestId('app-view')).toHaveAttribute('data-state', 'initialized', {
+    timeout: BUDGET.action,
+  });
   for (const tab of ['timeline', 'tokens', 'knobs', 'scenarios']) {
     await page.getByTestId(`tab-${tab}`).click();
     await expect(page.getByTestId(`${tab}-panel`)).toBeVisible(); // the Scenarios panel loads on first open
@@ -189,43 +166,71 @@ test('UI7: no serious or critical accessibility violations on the main views', a
   }
 });
 
-test('UI8 F20: another user in the same browser gets their own consent and tokens', async ({ page }) => {
-  await open(page);
-  await connectWithPopup(page, 'dcr');
+test('UI8 F20: another user in the same browser gets their own consent and tokens', async ({ lab, page }) => {
+  await lab.open();
+  await lab.connect('dcr');
   await page.getByTestId('identity-user').fill('bob');
   await expect(page.getByTestId('connect-panel')).toHaveAttribute('data-state', 'idle');
-  await connectWithPopup(page, 'dcr');
+  expect((await lab.connect('dcr')).consent).toBe('popup');
   await page.getByTestId('tab-tokens').click();
-  await expect(page.getByTestId('token-set')).toHaveCount(2);
+  await expect(page.getByTestId('token-set')).toHaveCount(2, { timeout: BUDGET.action });
   await expect(page.locator('[data-testid="token-set"][data-user="bob"]')).toHaveCount(1);
-  const codes = await page.evaluate(
-    () => window.mcpLab?.world.log.filter((l) => l.detail === 'authorization_code').length,
-  );
-  expect(codes).toBe(2);
+  expect(await lab.requests({ detail: 'authorization_code' })).toHaveLength(2);
 });
 
 test('UI9 D8: a private host is refused before any request unless its server allow-lists it; bad input is refused inline', async ({
+  lab,
   page,
 }) => {
-  await open(page);
-  await page.getByTestId('server-add').click();
-  await page.getByTestId('server-form-url').fill('file:///etc/passwd');
-  await page.getByTestId('server-form-save').click();
+  await lab.open();
+  await expect(lab.addServer({ id: 'bad', url: 'file:///etc/passwd' })).rejects.toThrow(
+    'cannot be an MCP server',
+  );
   await expect(page.getByTestId('server-form-error-url')).toContainText('cannot be an MCP server');
   await page.getByTestId('server-form-url').fill('http://127.0.0.1:9/mcp');
+  await page.getByTestId('server-form-id').fill('local');
   await page.getByTestId('server-form-title').fill('Local');
   await page.getByTestId('server-form-save').click();
-  await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connection-error')).toContainText(/127\.0\.0\.1/);
-  const refusals = await page.evaluate(
-    () => window.mcpLab?.engine.recorder.events.filter((e) => e.ruleIds.includes('D8')).length ?? 0,
-  );
-  expect(refusals).toBeGreaterThan(0);
-  const sent = await page.evaluate(
-    () =>
-      window.mcpLab?.engine.recorder.events.filter(
-        (e) => e.kind === 'http' && e.http?.request.url.includes('127.0.0.1'),
-      ).length ?? 0,
-  );
-  expect(sent).toBe(0);
+  const refused = await lab.tryConnect('local');
+  expect(refused.state).toBe('error');
+  expect(refused.text).toMatch(/127\.0\.0\.1/);
+  expect((await lab.timeline()).filter((e) => e.ruleIds.includes('D8')).length).toBeGreaterThan(0);
+  expect(await lab.http({ url: '127.0.0.1' })).toHaveLength(0);
+});
+
+test('QA3: the fixture adds a server with the id it chooses, and lab.connect says when no consent was needed', async ({
+  lab,
+  page,
+}) => {
+  await lab.open();
+  const url = await page.evaluate(() => window.mcpLab?.world.servers.find((s) => s.id === 'noauth')?.mcpUrl);
+  await lab.addServer({ id: 'my-noauth', url: url ?? '', title: 'Mine', headers: { 'X-Team': 'qa' } });
+  await expect(page.getByTestId('server-my-noauth')).toBeVisible();
+  const outcome = await lab.connect('my-noauth');
+  expect(outcome).toMatchObject({ state: 'ok', consent: 'none' });
+  expect(outcome.id).toMatch(/^connect-\d+$/);
+  expect(lab.popupsOpened()).toBe(0);
+  const init = await lab.http({ label: 'initialize', url: url ?? '' });
+  expect(init.length).toBeGreaterThan(0);
+  expect(init[0]?.http?.request.headers['x-team']).toBe('qa');
+});
+
+test('QA4: a tool result with isError is an error: the call area says so and lab.call throws with the reason', async ({
+  lab,
+  page,
+}) => {
+  await lab.open();
+  await lab.connect('noauth');
+  // echo without a message answers with an input error: a result with isError: true.
+  const failed = await lab.tryCall('echo', {});
+  expect(failed.state).toBe('error');
+  expect(failed.text).toContain('"isError": true');
+  await expect(page.getByTestId('call-result')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('call-result')).toContainText('echo failed');
+  await expect(lab.call('echo', {})).rejects.toThrow(/echo failed: .*Send the text to echo/s);
+  // Each call has its own id; the next one starts pending and ends on its own result.
+  const ok = await lab.tryCall('echo', { message: 'next' });
+  expect(ok.id).not.toBe(failed.id);
+  expect(ok).toMatchObject({ state: 'ok' });
+  expect(ok.text).toContain('next');
 });

@@ -1,7 +1,7 @@
 /**
  * A sample of how a QA team tests its own server with the fixture, here the reference real server
  * (oidc-provider + the SDK server) that npm start runs. Point `server-reference` at yours by
- * building with VITE_LAB_REFERENCE_URL, or add it with `+ Add` in a test.
+ * building with VITE_LAB_REFERENCE_URL, or add it with `lab.addServer({ id, url })`.
  */
 import { expect, test } from './fixture';
 
@@ -9,9 +9,10 @@ test('QA1: our server: first connect through real login and consent, a tool call
   lab,
 }) => {
   await lab.open();
-  await lab.connect('reference', { via: 'real', username: 'alice', password: 'wonderland' });
+  const connected = await lab.connect('reference', { username: 'alice', password: 'wonderland' });
+  expect(connected.consent).toBe('popup');
   expect(await lab.call('add', { a: 20, b: 22 })).toContain('42');
-  const labels = (await lab.timeline()).filter((e) => e.kind === 'http').map((e) => e.http?.label ?? '');
+  const labels = (await lab.http()).map((e) => e.http?.label ?? '');
   for (const step of [
     'PRM',
     'AS metadata',
@@ -29,7 +30,9 @@ test('QA2: the fixture against a mock: expire the token, the next call refreshes
 }) => {
   await lab.open();
   await lab.connect('dcr');
+  expect(await lab.call('echo', { message: 'first' })).toContain('first');
   await lab.expireToken();
   expect(await lab.call('echo', { message: 'still here' })).toContain('still here');
   await lab.expectRequests({ endpoint: 'token', detail: 'refresh_token', status: 200 }, 1);
+  expect(lab.popupsOpened()).toBe(1);
 });

@@ -10,6 +10,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { buildSync } from 'esbuild';
 import { buildCsp } from '../src/engine/apps/csp';
+import { BUDGET } from './fixture';
 
 const hostBundle = buildSync({
   entryPoints: ['src/ui/apps/sandbox-host.ts'],
@@ -102,8 +103,13 @@ async function mount(
 
 async function report(page: Page, kind: string): Promise<unknown> {
   await expect
-    .poll(() =>
-      page.evaluate((k) => (window as unknown as TestWindow).harness.reports.some((r) => r.kind === k), kind),
+    .poll(
+      () =>
+        page.evaluate(
+          (k) => (window as unknown as TestWindow).harness.reports.some((r) => r.kind === k),
+          kind,
+        ),
+      { timeout: BUDGET.action },
     )
     .toBe(true);
   return page.evaluate(

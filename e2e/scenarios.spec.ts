@@ -1,28 +1,44 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { SCENARIOS } from '../src/scenarios/index';
+import { BUDGET, expect, Lab, test } from './fixture';
 
 /**
- * The scenario catalogue in Chromium: each scenario runs in a fresh page, against the mock world
- * the service worker serves, on the engine's IndexedDB stores and WebCrypto secret box. One test
- * per scenario and no state across tests, so Playwright's `--shard i/n` spreads them over machines.
+ * The scenario catalogue in Chromium, against the mock world the service worker serves, on the
+ * engine's IndexedDB stores and WebCrypto secret box. One test per scenario, so Playwright's
+ * `--shard i/n` spreads them over machines. The tests of a worker share one page: every run starts
+ * from a reset mock world and emptied stores (src/scenarios/browser.ts), so nothing carries over,
+ * and the page loads once per worker rather than 45 times (~2 s each on a loaded runner).
  */
 
 /** Scenarios that cannot run in a page, with the reason (none so far). */
 const SKIPPED: Record<string, string> = {};
 
 async function openLab(page: Page, path = '/'): Promise<void> {
-  await page.goto(path);
-  await expect(page.getByTestId('mock-worker')).toHaveAttribute('data-state', 'intercepting');
-  await page.waitForFunction(() => window.mcpLabScenarios !== undefined && window.mcpLab?.isLeader());
+  await new Lab(page).open(path);
+  await page.waitForFunction(() => window.mcpLabScenarios !== undefined && window.mcpLab?.isLeader(), null, {
+    timeout: BUDGET.boot,
+  });
 }
 
+const catalogue = test.extend<object, { scenarioPage: Page }>({
+  scenarioPage: [
+    async ({ browser }, use) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await openLab(page);
+      await use(page);
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
 for (const scenario of SCENARIOS) {
-  test(`${scenario.ruleIds[0]} ${scenario.id}: runs in Chromium`, async ({ page }) => {
-    test.skip(scenario.id in SKIPPED, SKIPPED[scenario.id]);
-    test.fail(!!scenario.knownIssue, `known engine bug: ${scenario.knownIssue}`);
-    test.setTimeout(90_000);
-    await openLab(page);
+  catalogue(`${scenario.ruleIds[0]} ${scenario.id}: runs in Chromium`, async ({ scenarioPage: page }) => {
+    catalogue.skip(scenario.id in SKIPPED, SKIPPED[scenario.id]);
+    catalogue.fail(!!scenario.knownIssue, `known engine bug: ${scenario.knownIssue}`);
+    catalogue.setTimeout(BUDGET.scenario + BUDGET.boot);
     const result = await page.evaluate(async (id) => window.mcpLabScenarios?.run(id), scenario.id);
     expect(result, 'window.mcpLabScenarios.run returned nothing').toBeDefined();
     expect(result?.failures, `${scenario.title}\n\nTimeline:\n${result?.timeline}`).toEqual([]);
@@ -47,7 +63,7 @@ test('UI-SC3: ?scenario=ID&autorun=1 opens the Scenarios tab, runs that scenario
   const row = panel.locator('[data-testid="scenario-row"][data-scenario-id="dcr-first-oauth"]');
   await expect(row).toHaveAttribute('aria-current', 'true');
   await expect(row.getByTestId('scenario-teaching')).toBeVisible();
-  await expect(row).toHaveAttribute('data-state', 'passed', { timeout: 30_000 });
+  await expect(row).toHaveAttribute('data-state', 'passed', { timeout: BUDGET.scenario });
   await expect(panel.getByTestId('scenario-result')).toHaveAttribute('data-state', 'passed');
   await expect(panel.getByTestId('scenarios-summary')).toHaveText('1 passed, 0 failed');
   const timeline = panel.getByTestId('scenario-timeline');
@@ -77,7 +93,7 @@ test('UI-SC4: with the keyboard, a filtered "Run all" runs the scenarios shown a
   await panel.getByTestId('scenarios-run-all').focus();
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('scenarios-summary')).toHaveText(`${n} passed, 0 failed`, {
-    timeout: 60_000,
+    timeout: BUDGET.scenario * 2,
   });
   await expect(panel.getByTestId('scenario-result')).toHaveCount(n);
   await expect(panel.getByTestId('scenario-timeline')).toHaveCount(0);
@@ -103,7 +119,7 @@ test('UI-SC5: a tab that does not host the mock world reports a failed run with 
   await expect(follower.getByTestId('scenarios-panel')).toBeVisible();
   await follower.getByTestId('scenario-run-noauth-connect').click();
   const result = follower.getByTestId('scenario-result');
-  await expect(result).toHaveAttribute('data-state', 'failed');
+  await expect(result).toHaveAttribute('data-state', 'failed', { timeout: BUDGET.scenario });
   await expect(result.getByTestId('scenario-failures')).toContainText('does not host the mock world');
   await expect(follower.getByTestId('scenarios-summary')).toHaveText('0 passed, 1 failed');
   await expect(

@@ -24,6 +24,12 @@ interface Attempt {
 }
 
 const ATTEMPT_MS = 3000;
+/**
+ * How long the echo after the flood may take. The host first works through what the proxy let
+ * through (rate-limited, ~200 a second), so on a loaded 2-core machine an answer can take many
+ * seconds; the attempt judges whether the host still answers, not how fast.
+ */
+const AFTER_FLOOD_MS = 30_000;
 const EVIL = 'https://evil.example/';
 
 document.body.append(
@@ -181,7 +187,7 @@ async function floodAttempt(): Promise<Verdict> {
   try {
     const result = await withTimeout(
       app.callServerTool({ name: 'echo', arguments: { text: 'after-flood' } }),
-      ATTEMPT_MS,
+      AFTER_FLOOD_MS,
       'echo',
     );
     return [
@@ -317,7 +323,7 @@ const ATTEMPTS: Attempt[] = [
       return ['sent', 'posted a tools/call request straight to the top window'];
     },
   },
-  { id: 'flood', run: floodAttempt, ms: 1500 + ATTEMPT_MS + 500 },
+  { id: 'flood', run: floodAttempt, ms: 1500 + AFTER_FLOOD_MS + 500 },
   {
     id: 'popup',
     run: () =>
