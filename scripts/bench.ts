@@ -254,14 +254,17 @@ async function againstMocks(): Promise<string[]> {
 /** Node's figure for a first OAuth connect on dcr, set by 2 and printed beside the page's in 7. */
 let nodeConnect = 'not measured';
 
-// ── 7. first OAuth connect in the page (child process) ─────────────────────────────────────────────
-function connectInPage(): Promise<void> {
+/**
+ * Runs a Chromium benchmark script as a child process and prints its figures under `heading`, or
+ * says why there are none (`label` names the figure in that sentence).
+ */
+function browserFigures(script: string, heading: string, label: string): Promise<void> {
   if (argv['skip-timeline']) {
-    say('7. first OAuth connect in the page: not measured: --skip-timeline');
+    say(`${label}: not measured: --skip-timeline`);
     return Promise.resolve();
   }
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/bench-connect.mjs')], {
+    const child = spawn(process.execPath, [join(ROOT, script)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -276,51 +279,33 @@ function connectInPage(): Promise<void> {
     child.on('close', (code) => {
       const figures = out.trim();
       if (code === 0 && figures) {
-        say(
-          '7. first OAuth connect on dcr, click to connected with auto-approve (Chromium, scripts/bench-connect.mjs):',
-        );
+        say(heading);
         for (const l of figures.split('\n')) say(`     ${l.trim()}`);
       } else {
         const why = (err.trim().split('\n').at(-1) ?? '') || `exit code ${code}`;
-        say(`7. first OAuth connect in the page: not measured: bench-connect failed (${why})`);
+        say(`${label}: not measured: ${script} failed (${why})`);
       }
-      say(`     the same connect in Node (engine + mock world, no page): ${nodeConnect}`);
       resolve();
     });
   });
 }
 
 // ── 4. timeline render (child process) ───────────────────────────────────────────────────────────
-function timelineRender(): Promise<void> {
-  if (argv['skip-timeline']) {
-    say('4. timeline render, 10,000 events: not measured: --skip-timeline');
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/bench-timeline.mjs')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d;
-    });
-    child.on('close', (code) => {
-      const figures = out.trim();
-      if (code === 0 && figures) {
-        say('4. timeline render (Chromium, production build, scripts/bench-timeline.mjs):');
-        for (const l of figures.split('\n')) say(`     ${l.trim()}`);
-      } else {
-        const why = (err.trim().split('\n').at(-1) ?? '') || `exit code ${code}`;
-        say(`4. timeline render, 10,000 events: not measured: bench-timeline failed (${why})`);
-      }
-      resolve();
-    });
-  });
+const timelineRender = () =>
+  browserFigures(
+    'scripts/bench-timeline.mjs',
+    '4. timeline render (Chromium, production build, scripts/bench-timeline.mjs):',
+    '4. timeline render, 10,000 events',
+  );
+
+// ── 7. first OAuth connect in the page (child process) ─────────────────────────────────────────────
+async function connectInPage(): Promise<void> {
+  await browserFigures(
+    'scripts/bench-connect.mjs',
+    '7. first OAuth connect on dcr, click to connected with auto-approve (Chromium, scripts/bench-connect.mjs):',
+    '7. first OAuth connect in the page',
+  );
+  say(`     the same connect in Node (engine + mock world, no page): ${nodeConnect}`);
 }
 
 // ── 5. initial JS size ───────────────────────────────────────────────────────────────────────────

@@ -209,10 +209,11 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'App lane with every bridge message, redacted',
   ]),
   // Hostile exchanges: answers whose size a server chooses (src/engine/net/body-limit.ts, describe.ts).
-  ...range('HX', 3, 'local', 'engine', [
+  ...range('HX', 4, 'local', 'engine', [
     'capturing a body for the timeline never holds up the caller',
     'OAuth answers the engine parses are size-limited while streaming',
     'JSON-RPC answers (not event streams) are size-limited while streaming',
+    'a revocation endpoint gets a token or client secret only over https (or loopback)',
   ]),
   // The real reference stack (server/: oidc-provider AS + SDK MCP server), server/*.test.ts.
   ...range('REAL', 7, 'local', 'server', [

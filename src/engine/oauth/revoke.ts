@@ -1,5 +1,6 @@
 import { LabError } from '../errors';
 import type { Lane } from '../timeline/events';
+import { isSecureEndpoint } from './discovery';
 import type { AuthorizationServerMetadata, ClientBinding, FetchLike } from './types';
 
 /** Reads the AS metadata documents as they are (RFC 8414, then OIDC insert and append) for `revocation_endpoint`. */
@@ -47,6 +48,16 @@ export async function revokeToken(
     throw new LabError(
       'oauth_failed',
       `Failed to revoke: ${req.client.issuer} advertises no revocation_endpoint (RFC 7009).`,
+    );
+  // HX4: the token and the client secret go only where the other credential-bearing endpoints may (AR-3).
+  if (!isSecureEndpoint(endpoint))
+    throw new LabError(
+      'oauth_failed',
+      `Failed to revoke: the revocation_endpoint ${endpoint} is not https, so the token and client credentials were not sent.`,
+      {
+        hint: 'Tokens and secrets only travel over TLS (loopback http is allowed for local servers).',
+        ruleIds: ['HX4', 'AR-3'],
+      },
     );
   const info = req.client.clientInformation as {
     client_id: string;
