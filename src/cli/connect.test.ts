@@ -95,9 +95,14 @@ describe('lab connect (in process)', () => {
   });
 });
 
-describe('npm run lab (a real process)', () => {
+// Each test starts up to three Node processes; on a loaded 2-core runner one takes several seconds
+// to load TypeScript, so these tests get a budget of their own rather than the suite's 15 s.
+describe('npm run lab (a real process)', { timeout: 120_000 }, () => {
   const lab = (...args: string[]) =>
-    spawnSync('npx', ['tsx', 'src/cli/lab.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lab.ts', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('CLI5: connect --mock dcr --call echo completes OAuth headlessly and exits 0', () => {
     const r = lab('connect', '--mock', 'dcr', '--call', 'echo', '--args', '{"text":"hi"}');

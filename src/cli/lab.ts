@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { messageOf } from '../engine/errors';
 import type { AuthRevision } from '../engine/oauth/types';
+import { printable } from '../engine/timeline/printable';
 import { type ConnectOptions, parseArgsJson, runConnect } from './connect';
 
 const USAGE = `Usage: npm run lab -- connect [<url>] [options]
@@ -99,7 +100,8 @@ async function main(argv: string[]): Promise<number> {
   if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1))
     throw new Error(`--attempts must be a whole number ≥ 1, not "${values.attempts}".`);
   const json = values.json === true;
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  // HX5: text output quotes servers (tool names, results, errors): no raw control characters. JSON escapes its own.
+  const write = (line: string) => process.stdout.write(`${json ? line : printable(line, true)}\n`);
   try {
     const outcome = await runConnect(
       {
@@ -136,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
       for (const r of outcome.results) write(`${r.tool}: ${r.error ?? JSON.stringify(r.result)}`);
       write(outcome.ok ? 'OK' : `FAILED: ${outcome.reason}`);
     }
-    if (!outcome.ok && json) process.stderr.write(`${outcome.reason}\n`);
+    if (!outcome.ok && json) process.stderr.write(`${printable(outcome.reason ?? '')}\n`);
     return outcome.ok ? 0 : 1;
   } finally {
     closeMocks?.();
@@ -146,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`mcp-lab: ${messageOf(e)}\n`);
+    process.stderr.write(`mcp-lab: ${printable(messageOf(e))}\n`);
     process.exit(2);
   },
 );

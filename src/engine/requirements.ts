@@ -209,11 +209,12 @@ export const REQUIREMENTS: Record<string, Requirement> = {
     'App lane with every bridge message, redacted',
   ]),
   // Hostile exchanges: answers whose size a server chooses (src/engine/net/body-limit.ts, describe.ts).
-  ...range('HX', 4, 'local', 'engine', [
+  ...range('HX', 5, 'local', 'engine', [
     'capturing a body for the timeline never holds up the caller',
     'OAuth answers the engine parses are size-limited while streaming',
     'JSON-RPC answers (not event streams) are size-limited while streaming',
     'a revocation endpoint gets a token or client secret only over https (or loopback)',
+    'text outputs (CLI, text export) escape control and bidi characters a server chose',
   ]),
   // The real reference stack (server/: oidc-provider AS + SDK MCP server), server/*.test.ts.
   ...range('REAL', 7, 'local', 'server', [

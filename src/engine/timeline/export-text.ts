@@ -1,4 +1,5 @@
 import type { TimelineEvent } from './events';
+import { printable } from './printable';
 
 const LANE_TAGS: Record<TimelineEvent['lane'], string> = {
   user: 'user',
@@ -22,7 +23,8 @@ export function formatEventLine(event: TimelineEvent, start: number): string {
   const mark = event.level === 'error' ? '✗ ' : event.level === 'warn' ? '! ' : '';
   const phase = event.kind === 'span' ? (event.phase === 'start' ? '┌ ' : '└ ') : '';
   const rules = event.ruleIds.length ? `  [${event.ruleIds.join(' ')}]` : '';
-  return `${t}${lane}${mark}${phase}${event.summary}${rules}`;
+  // HX5: summaries quote servers; a terminal must not interpret what they chose.
+  return `${t}${lane}${mark}${phase}${printable(event.summary)}${rules}`;
 }
 
 /** The whole timeline as text lines (TL7). */
