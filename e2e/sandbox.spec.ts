@@ -442,6 +442,36 @@ test('SBX5: opaque model: opaque origin, no storage; same-origin model: the prox
   expect(await page.evaluate(() => localStorage.getItem('view-key'))).toBeNull();
 });
 
+test('SBX6: a request over the rate limit is answered with a rate-limit error, never dropped silently; notifications are dropped', async ({
+  page,
+}) => {
+  await openHost(page);
+  await mount(
+    page,
+    view(`<script>
+      // Reported once the proxy's one-second window has passed: the report itself is a message.
+      window.addEventListener('message', (e) => {
+        if (e.data && e.data.error && e.data.id === 'late') setTimeout(() => report('refused', e.data.error), 1100);
+      });
+      for (let i = 0; i < 300; i++)
+        window.parent.postMessage({ jsonrpc: '2.0', method: 'test/report', params: { kind: 'burst', data: i } }, '*');
+      window.parent.postMessage({ jsonrpc: '2.0', id: 'late', method: 'tools/call', params: { name: 'echo' } }, '*');
+    </script>`),
+  );
+  const refused = (await report(page, 'refused')) as { code: number; message: string };
+  expect(refused.code).toBe(-32029);
+  expect(refused.message).toContain('Rate limited by the sandbox proxy');
+  const relayed = await page.evaluate(() => {
+    const h = (window as unknown as TestWindow).harness;
+    return {
+      burst: h.reports.filter((r) => r.kind === 'burst').length,
+      late: h.others.filter((m) => (m as { id?: unknown }).id === 'late').length,
+    };
+  });
+  expect(relayed.burst).toBeLessThanOrEqual(200);
+  expect(relayed.late).toBe(0);
+});
+
 test('SBX7: the proxy refuses a CSP containing a line break and renders nothing', async ({ page }) => {
   const { hostOrigin, proxyOrigin } = await openHost(page);
   const outcome = await page.evaluate(

@@ -21,6 +21,8 @@
   /** SBX6: at most this many messages per second from the view are relayed. */
   const VIEW_RATE_LIMIT = 200;
   const RATE_WINDOW_MS = 1000;
+  /** JSON-RPC error code of a request the proxy refused for the rate limit (implementation-defined range). */
+  const RATE_LIMITED = -32029;
   /** Same value as buildCsp(undefined).policy in src/engine/apps/csp.ts: used when the host sends none. */
   const DEFAULT_POLICY =
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
@@ -216,6 +218,17 @@
           limit: VIEW_RATE_LIMIT,
         });
       }
+      // A request over the limit is answered with an error rather than silently dropped, so the view
+      // can tell "slow down" from "no answer" and retry later (notifications and answers just go).
+      if (message.id !== undefined && message.id !== null && typeof message.method === 'string')
+        postToView({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: {
+            code: RATE_LIMITED,
+            message: `Rate limited by the sandbox proxy: more than ${VIEW_RATE_LIMIT} messages in a second. Retry in a second.`,
+          },
+        });
       return;
     }
     window.parent.postMessage(message, hostOrigin);
