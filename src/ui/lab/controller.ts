@@ -94,7 +94,6 @@ const settings = createStore('mcp-lab-playground', 'kv');
 
 /** An action still under way: which connection view shows it, and which field. */
 interface InFlight {
-  serverId: string;
   connKey: string;
   field: 'connectAction' | 'lastResult';
   serverName: string;
@@ -159,7 +158,6 @@ export class LabController implements TokenActions {
   #begin(id: string, serverId: string, field: InFlight['field']): InFlight {
     const server = this.server(serverId);
     const a: InFlight = {
-      serverId,
       connKey: this.#connKey(serverId),
       field,
       serverName: server?.config.name ?? serverId,
@@ -397,11 +395,6 @@ export class LabController implements TokenActions {
       this.#inFlight.delete(actionId);
     }
     return actionId;
-  }
-
-  /** Number of `connectionChange` listeners this controller holds on a connection (one at most). */
-  listensTo(conn: Connection): boolean {
-    return this.#listening.has(conn);
   }
 
   async disconnect(id: string): Promise<void> {
