@@ -43,6 +43,8 @@ export class ConnectionFactory {
   #offListeners: Array<() => void> = [];
   /** The access token the last silent refresh produced (a 401 for it means refreshing cannot help). */
   #refreshedToken: string | undefined;
+  /** When that token expires by its own lifetime: refused after that, it simply expired (a slow client). */
+  #refreshedExpiresAt = 0;
   /** Why the last OAuth attempt failed, so a failed connect can say so (the connection rethrows the 401, D3). */
   #oauthFailure: Error | undefined;
 
@@ -276,7 +278,8 @@ export class ConnectionFactory {
       const refusedAgain =
         this.#refreshedToken !== undefined &&
         conn.accessToken === this.#refreshedToken &&
-        conn.lastAcceptedToken !== this.#refreshedToken;
+        conn.lastAcceptedToken !== this.#refreshedToken &&
+        this.deps.clock.now() < this.#refreshedExpiresAt;
       if (refusedAgain) {
         this.#refreshedToken = undefined;
         this.#decide(
@@ -352,6 +355,7 @@ export class ConnectionFactory {
     if (!tokens) return false;
     this.connection.setAccessToken(tokens.access_token);
     this.#refreshedToken = tokens.access_token;
+    this.#refreshedExpiresAt = tokens.expires_at;
     this.#grantedScope = tokens.scope ?? this.#grantedScope;
     await fixTokenLoadFlow(this.deps, this.tokenFlowId, tokens.expires_at);
     this.#decide(
