@@ -58,6 +58,40 @@ describe('re-authentication', () => {
     ).toBe(true);
   });
 
+  it('F13: a refreshed token refused once its own lifetime ran out has just expired: the engine refreshes again instead of asking the person', async () => {
+    const h = harness();
+    const conn = track(await h.engine.connect(DCR, alice, h.oauth()));
+    clock.advance(2 * 3600_000);
+    // Refreshed tokens expire at once, and the retry after the refresh is refused: as on a machine
+    // so slow that the fresh token ran out before the retry went out.
+    world.setKnobs('dcr', { accessTokenTtlSec: 0, mcpUnauthorizedNext: 2 });
+    const asked: unknown[] = [];
+    conn.on('oauthReauthenticationRequired', (event) => {
+      asked.push(event);
+      conn.emit('oauthFailed', new Error('the user is away'));
+    });
+    await conn.callTool('echo', { message: 'x' }).catch(() => undefined);
+    expect(tokenRequests().filter((t) => t === 'refresh_token:200')).toHaveLength(2);
+    expect(asked).toEqual([]);
+    expect(h.engine.recorder.events.some((e) => /refused as well/.test(e.summary))).toBe(false);
+  });
+
+  it('F13: a refreshed token refused while still within its lifetime means refreshing cannot help: the person is asked', async () => {
+    const h = harness();
+    const conn = track(await h.engine.connect(DCR, alice, h.oauth()));
+    clock.advance(2 * 3600_000);
+    world.setKnobs('dcr', { mcpUnauthorizedNext: 2 });
+    const asked: unknown[] = [];
+    conn.on('oauthReauthenticationRequired', (event) => {
+      asked.push(event);
+      conn.emit('oauthFailed', new Error('the user is away'));
+    });
+    await conn.callTool('echo', { message: 'x' }).catch(() => undefined);
+    expect(tokenRequests().filter((t) => t === 'refresh_token:200')).toHaveLength(1);
+    expect(asked).toHaveLength(1);
+    expect(h.engine.recorder.events.some((e) => /refused as well/.test(e.summary))).toBe(true);
+  });
+
   it('T5: a 503 on refresh fails this call but keeps the grant: the next call refreshes with the same refresh token', async () => {
     const h = harness();
     const conn = track(await h.engine.connect(DCR, alice, h.oauth()));
