@@ -17,9 +17,9 @@ const stats = (times) => {
   return `median ${at(0.5)} ms · p95 ${at(0.95)} ms`;
 };
 
-async function connects(browser, base, viaWorker) {
+async function connects(browser, base, viaWorker, n = N) {
   const times = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/`);
@@ -68,6 +68,8 @@ await withPreview(4181, async (base) => {
     args: ['--no-sandbox', '--disable-gpu'],
   });
   try {
+    // Warm-up, not counted: the first connects of a fresh browser and server compile and cache.
+    await connects(browser, base, false, 3);
     for (const [label, viaWorker] of [
       ['in the page (default)', false],
       ['through the service worker', true],
